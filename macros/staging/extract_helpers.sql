@@ -1,0 +1,53 @@
+{% macro clean_identifier(column_name) -%}
+    nullif(trim(cast({{ column_name }} as varchar)), '')
+{%- endmacro %}
+
+{% macro clean_ods_code(column_name) -%}
+    nullif(upper(trim(cast({{ column_name }} as varchar))), '')
+{%- endmacro %}
+
+{% macro parse_extract_date(column_name) -%}
+    try_strptime(trim(cast({{ column_name }} as varchar)), '%Y-%m-%d')::date
+{%- endmacro %}
+
+{% macro is_unparseable_date(column_name) -%}
+    (
+        nullif(trim(cast({{ column_name }} as varchar)), '') is not null
+        and {{ parse_extract_date(column_name) }} is null
+    )
+{%- endmacro %}
+
+{% macro is_placeholder_date(date_expression) -%}
+    ({{ date_expression }} <= date '1900-01-01')
+{%- endmacro %}
+
+{% macro is_bad_concept_code(raw_column) -%}
+    (not regexp_full_match(cast({{ raw_column }} as varchar), '[0-9]{6,18}'))
+{%- endmacro %}
+
+{% macro has_whitespace(raw_column) -%}
+    regexp_matches(cast({{ raw_column }} as varchar), '\s')
+{%- endmacro %}
+
+{#- The date after which a clinical date is in the future: the `extract_date` var, else today. -#}
+{% macro extract_date() -%}
+    {%- if var('extract_date', none) -%}date '{{ var("extract_date") }}'{%- else -%}current_date{%- endif -%}
+{%- endmacro %}
+
+{% macro achievement_date() -%}
+    date '{{ var("achievement_date") }}'
+{%- endmacro %}
+
+{#- True when the optional extract table has at least one file (evaluated at run time). -#}
+{% macro extract_table_exists(table_name) %}
+    {%- if not execute -%}{{ return(true) }}{%- endif -%}
+    {%- set ext = var('extract_format', env_var('QOF_EXTRACT_FORMAT', 'csv')) -%}
+    {%- set dir = var('extract_dir', env_var('QOF_EXTRACT_DIR', 'data/synthetic')) -%}
+    {%- if var('extract_layout', env_var('QOF_EXTRACT_LAYOUT', 'files')) == 'folders' -%}
+        {%- set pattern = dir ~ '/' ~ table_name ~ '/*.' ~ ext -%}
+    {%- else -%}
+        {%- set pattern = dir ~ '/' ~ table_name ~ '*.' ~ ext -%}
+    {%- endif -%}
+    {%- set result = run_query("select count(*) from glob('" ~ pattern ~ "')") -%}
+    {{ return(result.columns[0].values()[0] > 0) }}
+{% endmacro %}

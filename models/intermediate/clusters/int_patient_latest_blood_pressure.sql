@@ -1,0 +1,67 @@
+-- The latest blood pressure of each patient up to the achievement date: the latest date with
+-- both a systolic and a diastolic value (clinic, or home/ambulatory), one reading per date
+-- chosen by the `bp_same_day_policy` var. A clinic reading wins over a home reading on the
+-- same date.
+
+with
+
+clustered_events as (
+
+    select * from {{ ref('int_clustered_events') }}
+    where
+        value is not null
+        and cluster_code in ('SYSBP_COD', 'DIABP_COD', 'HOMESYSBP_COD', 'HOMEDIABP_COD')
+
+),
+
+daily as (
+
+    select
+        patient_id,
+        event_date,
+        cluster_code in ('HOMESYSBP_COD', 'HOMEDIABP_COD') as is_home_reading,
+        {% if var('bp_same_day_policy') == 'mean' -%}
+            avg(value) filter (where cluster_code in ('SYSBP_COD', 'HOMESYSBP_COD')) as systolic,
+            avg(value) filter (where cluster_code in ('DIABP_COD', 'HOMEDIABP_COD')) as diastolic
+        {%- else -%}
+            min(value) filter (where cluster_code in ('SYSBP_COD', 'HOMESYSBP_COD')) as systolic,
+            min(value) filter (where cluster_code in ('DIABP_COD', 'HOMEDIABP_COD')) as diastolic
+        {%- endif %}
+    from clustered_events
+    group by patient_id, event_date, is_home_reading
+
+),
+
+paired as (
+
+    select * from daily
+    where systolic is not null and diastolic is not null
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by patient_id
+            order by event_date desc, is_home_reading asc
+        ) as reading_rank
+    from paired
+
+),
+
+final as (
+
+    select
+        patient_id,
+        event_date as latest_bp_date,
+        cast(systolic as decimal(10, 2)) as latest_bp_systolic,
+        cast(diastolic as decimal(10, 2)) as latest_bp_diastolic,
+        is_home_reading as is_latest_bp_home_reading
+    from ranked
+    where reading_rank = 1
+
+)
+
+select * from final

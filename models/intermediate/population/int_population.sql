@@ -1,0 +1,3 @@
+-- The GMS-registered population at the achievement date: one row per patient.
+
+{{ gms_population_at(achievement_date()) }}

@@ -1,0 +1,3 @@
+-- HYP register (HYP001): unresolved hypertension, all ages.
+
+{{ register__hypertension() }}

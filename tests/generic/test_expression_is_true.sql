@@ -1,0 +1,12 @@
+{#- Fails for every row where `expression` is false (null counts as passing, like SQL checks). -#}
+{% test expression_is_true(model, expression, where_clause=none) %}
+
+    select *
+    from {{ model }}
+    where
+        not ({{ expression }})
+        {%- if where_clause %}
+            and ({{ where_clause }})
+        {%- endif %}
+
+{% endtest %}
