@@ -13,11 +13,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SEEDS = PROJECT_ROOT / "seeds" / "reference"
 SHARED = PROJECT_ROOT.parent / "shared"
 OFFICIAL_CONTROL = (
-    SHARED
-    / "data"
-    / "public"
-    / "qof_2324_nhsdigital_metadata"
-    / "INDICATOR_REFERENCE_CONTROL.csv"
+    SHARED / "data" / "public" / "qof_2324_nhsdigital_metadata" / "INDICATOR_REFERENCE_CONTROL.csv"
 )
 
 Row = dict[str, str]
@@ -179,9 +175,7 @@ def test_indicator_key_is_unique(indicators: list[Row]) -> None:
     assert [key for key, n in keys.items() if n > 1] == []
 
 
-def test_total_points_match_payment_parameters(
-    indicators: list[Row], payment_parameters: list[Row]
-) -> None:
+def test_total_points_match_payment_parameters(indicators: list[Row], payment_parameters: list[Row]) -> None:
     by_year = {row["qof_year"]: row for row in payment_parameters}
     for year, points in EXPECTED_POINTS.items():
         assert int(by_year[year]["total_points"]) == points
@@ -232,10 +226,8 @@ def test_provisional_thresholds_are_labelled(indicators: list[Row]) -> None:
 def test_pounds_per_point_over_list_size_is_constant(payment_parameters: list[Row]) -> None:
     by_year = {row["qof_year"]: row for row in payment_parameters}
     for year in CONSTANT_RATIO_YEARS:
-        ratio = float(by_year[year]["pounds_per_point"]) / float(
-            by_year[year]["national_average_list_size"]
-        )
-        assert float(f"{ratio:.4g}") == PENCE_PER_PATIENT_PER_POINT, year
+        ratio = float(by_year[year]["pounds_per_point"]) / float(by_year[year]["national_average_list_size"])
+        assert f"{ratio:.4g}" == f"{PENCE_PER_PATIENT_PER_POINT:.4g}", year
 
 
 def test_income_protected_points_2024_25(indicators: list[Row]) -> None:
@@ -292,12 +284,7 @@ def test_2023_24_points_match_official_control_file(indicators: list[Row]) -> No
         pytest.skip(f"{OFFICIAL_CONTROL} not found")
     with OFFICIAL_CONTROL.open(newline="", encoding="cp1252") as handle:
         official = {
-            row["INDICATOR_CODE"]: int(row["INDICATOR_POINT_VALUE"])
-            for row in csv.DictReader(handle)
+            row["INDICATOR_CODE"]: int(row["INDICATOR_POINT_VALUE"]) for row in csv.DictReader(handle)
         }
-    ours = {
-        row["indicator_code"]: int(row["points"])
-        for row in indicators
-        if row["qof_year"] == "2023-24"
-    }
+    ours = {row["indicator_code"]: int(row["points"]) for row in indicators if row["qof_year"] == "2023-24"}
     assert ours == official

@@ -1,0 +1,56 @@
+# QOF warehouse. `make run` builds the warehouse from a bare Python 3.11; `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export DO_NOT_TRACK := 1
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export GX_ANALYTICS_ENABLED := False
+
+EXTRACT_DIR ?= data/synthetic
+TEST_EXTRACT_DIR := target/test_extract
+TEST_DUCKDB := target/test_warehouse.duckdb
+
+.PHONY: install run generate build test lint pytest dbt-test bench docs clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+generate: install
+	$(BIN)/qof generate --out $(EXTRACT_DIR)
+
+run: install
+	@test -f $(EXTRACT_DIR)/practices.csv -o -f $(EXTRACT_DIR)/practices.parquet || $(BIN)/qof generate --out $(EXTRACT_DIR)
+	$(BIN)/qof build --extract-dir $(EXTRACT_DIR)
+
+build: install
+	$(BIN)/qof build --extract-dir $(EXTRACT_DIR)
+
+lint: install
+	$(BIN)/ruff check qof_warehouse tests_py
+	$(BIN)/ruff format --check qof_warehouse tests_py
+	$(BIN)/sqlfluff lint models macros tests analyses --processes 2
+
+pytest: install
+	$(BIN)/pytest -q
+
+# dbt build (all data and unit tests) on a small generated extract with dirty rows.
+dbt-test: install
+	$(BIN)/qof generate --out $(TEST_EXTRACT_DIR) --patients 4000 --practices 6 --pcns 2 --icbs 2 --seed 7
+	$(BIN)/qof build --extract-dir $(TEST_EXTRACT_DIR) --duckdb $(TEST_DUCKDB)
+
+test: lint pytest dbt-test
+
+bench: install
+	$(BIN)/qof bench
+
+docs: install
+	QOF_EXTRACT_DIR=$(EXTRACT_DIR) $(BIN)/dbt docs generate --profiles-dir . --static
+
+clean:
+	rm -rf target logs data/synthetic data/bench
