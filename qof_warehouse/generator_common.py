@@ -246,3 +246,45 @@ class EdgeCounter:
 
     def add(self, name: str, count: int) -> None:
         self.counts[name] = self.counts.get(name, 0) + int(count)
+
+
+EXTRACT_LAG_DAYS = 14  # the extract is taken two weeks after the achievement date
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """The reference days of one extract, as day numbers."""
+
+    achievement: date
+    history_years: int
+
+    @property
+    def ach_day(self) -> int:
+        """The achievement date (PPED)."""
+        return to_day(self.achievement)
+
+    @property
+    def history_start(self) -> int:
+        """First day of the monitored history (the day after `history_years` before PPED)."""
+        return to_day(shift_years(self.achievement, -self.history_years)) + 1
+
+    @property
+    def window_excl(self) -> int:
+        """PPED minus 12 months: the excluded day just before the 12-month window."""
+        return to_day(shift_years(self.achievement, -1))
+
+    @property
+    def extract_day(self) -> int:
+        """The day the extract was taken."""
+        return self.ach_day + EXTRACT_LAG_DAYS
+
+    def months_before(self, months: int) -> int:
+        """PPED minus a whole number of months (day clipped to the month's length)."""
+        year = self.achievement.year + (self.achievement.month - 1 - months) // 12
+        month = (self.achievement.month - 1 - months) % 12 + 1
+        day = self.achievement.day
+        while True:
+            try:
+                return to_day(date(year, month, day))
+            except ValueError:
+                day -= 1

@@ -11,7 +11,7 @@ population as (
 
 cluster_codes as (
 
-    select * from {{ ref('qof_cluster_codes') }}
+    select * from {{ ref('stg_reference__cluster_codes') }}
 
 ),
 
