@@ -34,7 +34,7 @@ build: install
 lint: install
 	$(BIN)/ruff check qof_warehouse tests_py
 	$(BIN)/ruff format --check qof_warehouse tests_py
-	$(BIN)/sqlfluff lint models macros tests analyses --processes 2
+	$(BIN)/sqlfluff lint models tests analyses --processes 2
 
 pytest: install
 	$(BIN)/pytest -q

@@ -49,7 +49,7 @@ registered_at_list_size_date as (
         registrations.start_date <= payment_parameters.list_size_date
         and (registrations.end_date is null or registrations.end_date > payment_parameters.list_size_date)
         and (patients.date_of_death is null or patients.date_of_death > payment_parameters.list_size_date)
-    order by registrations.patient_id, registrations.start_date desc, registrations.practice_code
+    order by registrations.patient_id asc, registrations.start_date desc, registrations.practice_code asc
 
 ),
 

@@ -51,10 +51,9 @@ list_sizes as (
         population.practice_code,
         register_rules.register_code,
         count(*) as list_size,
-        count(*) filter (
-            where
-                population.age >= coalesce(register_rules.min_age, 0)
-                and population.age <= coalesce(register_rules.max_age, 200)
+        count_if(
+            population.age >= coalesce(register_rules.min_age, 0)
+            and population.age <= coalesce(register_rules.max_age, 200)
         ) as age_specific_list_size
     from population
     cross join register_rules
