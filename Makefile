@@ -47,7 +47,7 @@ dbt-test: install
 test: lint pytest dbt-test
 
 bench: install
-	$(BIN)/qof bench
+	$(BIN)/python -m qof_warehouse.bench
 
 docs: install
 	QOF_EXTRACT_DIR=$(EXTRACT_DIR) $(BIN)/dbt docs generate --profiles-dir . --static
