@@ -95,6 +95,18 @@ def zipf_weights(n: int) -> np.ndarray:
     return weights / weights.sum()
 
 
+def cluster_seed_files(path: Path) -> list[Path]:
+    """The cluster seed CSV files: the file itself, or a directory's `*.csv` in name order."""
+    if path.is_dir():
+        files = sorted(p for p in path.glob("*.csv") if p.is_file())
+        if not files:
+            raise FileNotFoundError(f"no cluster seed CSV files in {path}")
+        return files
+    if not path.is_file():
+        raise FileNotFoundError(f"cluster seed not found: {path}")
+    return [path]
+
+
 @dataclass(frozen=True)
 class ClusterCodes:
     """The cluster seed: distinct codes, their code systems and each cluster's members."""
@@ -105,29 +117,29 @@ class ClusterCodes:
 
     @classmethod
     def load(cls, path: Path) -> ClusterCodes:
-        """Read `cluster_code,code,code_system,...` rows; codes stay strings."""
-        if not path.is_file():
-            raise FileNotFoundError(f"cluster seed not found: {path}")
+        """Read `cluster_code,code,code_system,...` rows from one CSV file, or from every
+        `*.csv` of a directory (in name order); codes stay strings."""
         index: dict[str, int] = {}
         systems: list[str] = []
         members: dict[str, list[int]] = {}
-        with path.open(newline="", encoding="utf-8") as handle:
-            reader = csv.DictReader(handle)
-            needed = {"cluster_code", "code", "code_system"}
-            missing = needed - set(reader.fieldnames or [])
-            if missing:
-                raise ValueError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
-            for row in reader:
-                cluster = (row["cluster_code"] or "").strip()
-                code = (row["code"] or "").strip()
-                if not cluster or not code:
-                    continue
-                if code not in index:
-                    index[code] = len(systems)
-                    systems.append((row["code_system"] or "").strip().lower())
-                bucket = members.setdefault(cluster, [])
-                if index[code] not in bucket:
-                    bucket.append(index[code])
+        for file in cluster_seed_files(path):
+            with file.open(newline="", encoding="utf-8") as handle:
+                reader = csv.DictReader(handle)
+                needed = {"cluster_code", "code", "code_system"}
+                missing = needed - set(reader.fieldnames or [])
+                if missing:
+                    raise ValueError(f"{file}: missing column(s) {', '.join(sorted(missing))}")
+                for row in reader:
+                    cluster = (row["cluster_code"] or "").strip()
+                    code = (row["code"] or "").strip()
+                    if not cluster or not code:
+                        continue
+                    if code not in index:
+                        index[code] = len(systems)
+                        systems.append((row["code_system"] or "").strip().lower())
+                    bucket = members.setdefault(cluster, [])
+                    if index[code] not in bucket:
+                        bucket.append(index[code])
         return cls(
             codes=tuple(index),
             systems=tuple(systems),
@@ -207,9 +219,7 @@ class EventBuffer:
             return
         codes = np.broadcast_to(np.asarray(code, dtype=np.int32), (n,)).copy()
         values = (
-            np.full(n, np.nan, dtype=np.float64)
-            if value is None
-            else np.asarray(value, dtype=np.float64)
+            np.full(n, np.nan, dtype=np.float64) if value is None else np.asarray(value, dtype=np.float64)
         )
         units = np.full(n, unit, dtype=np.int8)
         self._parts.append(
@@ -222,13 +232,15 @@ class EventBuffer:
             )
         )
 
+    def clear(self) -> None:
+        """Forget the parts (after `build`), freeing their memory."""
+        self._parts = []
+
     def build(self) -> EventColumns:
         """All events added so far, in the order they were added."""
         if not self._parts:
             empty_i = np.empty(0, dtype=np.int32)
-            return EventColumns(
-                empty_i, empty_i.copy(), empty_i.copy(), np.empty(0), np.empty(0, np.int8)
-            )
+            return EventColumns(empty_i, empty_i.copy(), empty_i.copy(), np.empty(0), np.empty(0, np.int8))
         return EventColumns(
             np.concatenate([p.patient for p in self._parts]),
             np.concatenate([p.day for p in self._parts]),

@@ -255,9 +255,7 @@ def _calibrate(p: np.ndarray, eligible: np.ndarray, target: float) -> float:
     return float(k)
 
 
-def _diagnosis_day(
-    rng: np.random.Generator, cond: Condition, pop: Population, idx: np.ndarray
-) -> np.ndarray:
+def _diagnosis_day(rng: np.random.Generator, cond: Condition, pop: Population, idx: np.ndarray) -> np.ndarray:
     """First diagnosis day: years before the patient's last day, not before the onset age."""
     ref = pop.ref_end[idx].astype(np.int64)
     onset = pop.dob[idx] + np.ceil(cond.min_onset_age * DAYS_PER_YEAR).astype(np.int64)
@@ -370,7 +368,9 @@ def assign_condition(  # one recipe per condition, driven by the table entry
         if other in states:
             risk = np.where(states[other].has, 0.0, risk)
 
-    resolved_share = cond.resolved_share if cond.resolved_cluster and codes.has(cond.resolved_cluster) else 0.0
+    resolved_share = (
+        cond.resolved_share if cond.resolved_cluster and codes.has(cond.resolved_cluster) else 0.0
+    )
     net_loss = resolved_share * (1 - cond.rediagnosed_share)
     eligible = pop.gms_at_ach & (pop.age_at_ach >= cond.min_age)
     k = _calibrate(risk, eligible, cond.prevalence / max(1e-9, 1 - net_loss))
@@ -389,9 +389,9 @@ def assign_condition(  # one recipe per condition, driven by the table entry
     frac = rng.uniform(0.3, 0.95, len(idx))
     resolve_i = np.where(resolved_i, diag + np.floor(frac * (ref - diag)).astype(np.int32), NEVER)
     rediag_i = _uniform_after(rng, resolve_i, ref)
-    rediag_i = np.where(
-        resolved_i & (rng.random(len(idx)) < cond.rediagnosed_share), rediag_i, NEVER
-    ).astype(np.int32)
+    rediag_i = np.where(resolved_i & (rng.random(len(idx)) < cond.rediagnosed_share), rediag_i, NEVER).astype(
+        np.int32
+    )
     rediagnosed_i = rediag_i != NEVER
 
     # Events: first diagnosis (with a generic code first for some subtyped patients),
@@ -426,11 +426,10 @@ def assign_condition(  # one recipe per condition, driven by the table entry
     rediagnosis_day = np.full(n, NEVER, dtype=np.int32)
     rediagnosis_day[idx] = rediag_i
 
-    edges.add(f"{cond.name}_resolved", int(resolved_i.sum()))
-    edges.add(f"{cond.name}_resolved_then_rediagnosed", int(rediagnosed_i.sum()))
-    return ConditionState(
-        cond, has, diagnosis, resolved, resolve_day, rediagnosed, rediagnosis_day, subtype
-    )
+    if resolved_share > 0:
+        edges.add(f"{cond.name}_resolved", int(resolved_i.sum()))
+        edges.add(f"{cond.name}_resolved_then_rediagnosed", int(rediagnosed_i.sum()))
+    return ConditionState(cond, has, diagnosis, resolved, resolve_day, rediagnosed, rediagnosis_day, subtype)
 
 
 def assign_conditions(

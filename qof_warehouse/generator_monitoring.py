@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qof_warehouse.generator_care import add_plugin_histories, plugin_medication_parts
 from qof_warehouse.generator_common import (
     DAYS_PER_YEAR,
     NEVER,
@@ -166,9 +167,7 @@ def add_frailty(ctx: Context, idx: np.ndarray, start: np.ndarray, end: np.ndarra
     return modsev
 
 
-def _hba1c_latest(
-    rng: np.random.Generator, threshold: np.ndarray, controlled: np.ndarray
-) -> np.ndarray:
+def _hba1c_latest(rng: np.random.Generator, threshold: np.ndarray, controlled: np.ndarray) -> np.ndarray:
     """Latest HbA1c (mmol/mol) on or under the threshold when controlled, above it otherwise."""
     n = len(threshold)
     under = np.minimum(threshold, np.round(rng.normal(threshold - 9.0, 5.5, n)))
@@ -197,23 +196,19 @@ def add_diabetes_care(ctx: Context, dm: ConditionState) -> CareOutcome | None:
     wl = ctx.window_low(idx)
     modsev = add_frailty(ctx, idx, start, end)
     practice = pop.practice[idx]
-    type1_index = next(
-        (i for i, s in enumerate(dm.condition.subtypes) if s.cluster == "DMTYPE1_COD"), -2
-    )
+    type1_index = next((i for i, s in enumerate(dm.condition.subtypes) if s.cluster == "DMTYPE1_COD"), -2)
     type1 = dm.subtype[idx] == type1_index
     recall = ctx.practices.recall[practice] * np.where(pop.age_ref[idx] < 40, 0.92, 1.0)
     recent = rng.random(len(idx)) < recall
     threshold = np.where(modsev, 75.0, 58.0)
-    p_ctrl = np.where(modsev, 0.85, np.where(type1, 0.35, 0.8)) * ctx.practices.control[practice]
+    p_ctrl = np.where(modsev, 0.85, np.where(type1, 0.35, 0.83)) * ctx.practices.control[practice]
     controlled = rng.random(len(idx)) < np.clip(p_ctrl, 0.02, 0.98)
     latest_value = _hba1c_latest(rng, threshold, controlled)
 
     latest_recent = np.full(len(idx), -1, dtype=np.int32)
     if codes.has("IFCCHBAM_COD"):
         alive = pop.ref_end[idx] == cal.ach_day
-        readings = schedule_readings(
-            rng, start, end, wl, recent, (120, 365), (alive, ctx.edges, "hba1c")
-        )
+        readings = schedule_readings(rng, start, end, wl, recent, (120, 365), (alive, ctx.edges, "hba1c"))
         value = np.where(
             readings.latest,
             latest_value[readings.owner],
@@ -229,7 +224,7 @@ def add_diabetes_care(ctx: Context, dm: ConditionState) -> CareOutcome | None:
         fruc = no_reading & (rng.random(len(idx)) < 0.06) & (np.maximum(start, wl + 1) <= end)
         lo = np.maximum(start, wl + 1)[fruc]
         day = uniform_days(rng, lo, end[fruc])
-        value = np.round(rng.normal(300, 50, int(fruc.sum())))
+        value = np.clip(np.round(rng.normal(300, 50, int(fruc.sum()))), 150, 600)
         code = codes.pick_cluster(rng, "SERFRUC_COD", int(fruc.sum()))
         ctx.buf.add(idx[fruc], day, code, value, UNIT_UMOL_L)
         ctx.edges.add("fructosamine_without_hba1c_in_year", int(fruc.sum()))
@@ -267,12 +262,17 @@ def _bp_pairs(
     return sys, dia
 
 
-def _bp_codes(codes: ClusterCodes, rng: np.random.Generator, home: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _bp_codes(
+    codes: ClusterCodes, rng: np.random.Generator, home: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Matched systolic/diastolic codes (the n-th code of each cluster pairs with the n-th)."""
     n = len(home)
     sys_code = np.empty(n, dtype=np.int32)
     dia_code = np.empty(n, dtype=np.int32)
-    for is_home, (s_cl, d_cl) in ((False, ("SYSBP_COD", "DIABP_COD")), (True, ("HOMESYSBP_COD", "HOMEDIABP_COD"))):
+    for is_home, (s_cl, d_cl) in (
+        (False, ("SYSBP_COD", "DIABP_COD")),
+        (True, ("HOMESYSBP_COD", "HOMEDIABP_COD")),
+    ):
         rows = home == is_home
         if not rows.any():
             continue
@@ -390,7 +390,7 @@ def add_exception_codes(
     pop, codes = ctx.pop, ctx.codes
     rng = ctx.rng(f"exceptions:{name}")
     idx = care.idx
-    end = np.minimum(pop.ref_end[idx], np.maximum(start, pop.ref_end[idx]))
+    end = pop.ref_end[idx]
     wl = ctx.window_low(idx)
     propensity = ctx.practices.pca_propensity[pop.practice[idx]]
     lean = np.where(care.achieved, 0.45, 2.2)
@@ -407,9 +407,7 @@ def add_exception_codes(
         ctx.edges.add(f"{cluster}_in_window", int((ok & in_window).sum()))
 
 
-def add_invitations(
-    ctx: Context, name: str, cluster: str, care: CareOutcome, start: np.ndarray
-) -> None:
+def add_invitations(ctx: Context, name: str, cluster: str, care: CareOutcome, start: np.ndarray) -> None:
     """Care-review invitations: two or three letters 5-30 days apart for many non-attenders or
     patients above target (after their latest reading), a single one before most reviews."""
     pop, codes = ctx.pop, ctx.codes
@@ -429,7 +427,9 @@ def add_invitations(
     forced = rng.random(m)
     gaps[:, 0] = np.where(forced < 0.1, 7, np.where(forced < 0.18, 6, gaps[:, 0]))
     span = np.where(count >= 2, gaps[:, 0], 0) + np.where(count >= 3, gaps[:, 1], 0)
-    lo = np.maximum.reduce([wl + 1, start.astype(np.int64), np.where(has_reading, care.latest_recent_day + 1, 0)])
+    lo = np.maximum.reduce(
+        [wl + 1, start.astype(np.int64), np.where(has_reading, care.latest_recent_day + 1, 0)]
+    )
     fits = lo <= end - span
     count = np.where(fits, count, 1)
     span = np.where(fits, span, 0)
@@ -578,6 +578,7 @@ def build_medications(ctx: Context, states: dict[str, ConditionState]) -> Medica
         day = np.clip(day, first[owner], stop[owner])
         dmd = codes.pick_cluster(rng, cluster, len(idx))
         parts.append((idx[owner], day.astype(np.int32), dmd[owner], interval[owner].astype(np.float64)))
+    parts.extend(plugin_medication_parts(ctx, states))
     if not parts:
         empty = np.empty(0, dtype=np.int32)
         return MedicationColumns(empty, empty.copy(), empty.copy(), np.empty(0))
@@ -602,9 +603,7 @@ def add_care_histories(ctx: Context, states: dict[str, ConditionState]) -> None:
     if bp_care is not None and "HYP" in states:
         hyp = states["HYP"]
         rows = hyp.has[bp_care.idx]
-        hyp_care = CareOutcome(
-            bp_care.idx[rows], bp_care.latest_recent_day[rows], bp_care.achieved[rows]
-        )
+        hyp_care = CareOutcome(bp_care.idx[rows], bp_care.latest_recent_day[rows], bp_care.achieved[rows])
         start = np.maximum(hyp.diagnosis[hyp_care.idx], pop.dob[hyp_care.idx])
         add_exception_codes(
             ctx, "HYP", hyp_care, start,
@@ -618,3 +617,4 @@ def add_care_histories(ctx: Context, states: dict[str, ConditionState]) -> None:
     add_bmi(ctx, states)
     if "NDH" in states:
         add_ndh_monitoring(ctx, states["NDH"])
+    add_plugin_histories(ctx, states)

@@ -39,7 +39,7 @@ AGE_TILT_STRENGTH = 0.5  # how far a young (urban) or old (coastal) practice lea
 
 DEATH_RATE_PER_YEAR = 0.009
 LEFT_SHARE = 0.01  # deregistered (left the area) before the achievement date
-RECENT_SHARE = 0.013  # registered in the last 9 months (newborns add to this)
+RECENT_SHARE = 0.01  # registered in the last 9 months (newborns and movers add to this)
 RECENT_3M_SHARE = 0.35  # of those, registered in the last 3 months
 MOVER_SHARE = 0.04
 NON_GMS_FINAL_SHARE = 0.005  # current registration TEMP / PRIVATE / OTHER
@@ -149,6 +149,7 @@ class Population:
     prev_practice: np.ndarray  # practice before a move (-1: no move)
     move_day: np.ndarray  # first day at `practice` for movers, BEFORE_ALL otherwise
     ref_end: np.ndarray  # last day anything can be recorded (death, leaving or PPED)
+    final_start: np.ndarray  # start of the latest registration
     gms_at_ach: np.ndarray  # registered for GMS on the achievement date
     age_at_ach: np.ndarray  # full years at PPED from the exported date of birth
     age_ref: np.ndarray  # years at ref_end from the true date of birth
@@ -161,9 +162,7 @@ class Population:
     def practice_on(self, patient: np.ndarray, day: np.ndarray) -> np.ndarray:
         """The practice whose registration was current on each (patient, day)."""
         moved_later = day < self.move_day[patient]
-        return np.where(moved_later, self.prev_practice[patient], self.practice[patient]).astype(
-            np.int32
-        )
+        return np.where(moved_later, self.prev_practice[patient], self.practice[patient]).astype(np.int32)
 
 
 def _spread(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -188,7 +187,9 @@ def _allocate(weights: np.ndarray, total: int) -> np.ndarray:
     return counts
 
 
-def _unique_names(rng: np.random.Generator, n: int, stems: tuple[str, ...], suffixes: tuple[str, ...]) -> list[str]:
+def _unique_names(
+    rng: np.random.Generator, n: int, stems: tuple[str, ...], suffixes: tuple[str, ...]
+) -> list[str]:
     combos = [f"{a} {b}" for a in stems for b in suffixes]
     order = rng.permutation(len(combos))
     return [
@@ -218,7 +219,10 @@ def build_practices(n_practices: int, n_pcns: int, n_icbs: int, seed: int) -> Pr
 
     pcn_numbers = rng.choice(np.arange(10000, 100000), size=n_pcns, replace=False)
     pcn_codes = [f"U{int(x):05d}" for x in pcn_numbers]
-    pcn_names = [f"{name} PCN" for name in _unique_names(rng, n_pcns, PCN_AREAS, ("Health", "Care", "Community", "Primary Care"))]
+    pcn_names = [
+        f"{name} PCN"
+        for name in _unique_names(rng, n_pcns, PCN_AREAS, ("Health", "Care", "Community", "Primary Care"))
+    ]
     names = _unique_names(rng, n_practices, PLACES, PRACTICE_KINDS)
     codes = tuple(
         f"{ODS_REGION_LETTERS[int(icb) % len(ODS_REGION_LETTERS)]}{81001 + j:05d}"
@@ -239,12 +243,8 @@ def build_practices(n_practices: int, n_pcns: int, n_icbs: int, seed: int) -> Pr
     return Practices(
         code=codes,
         name=tuple(names),
-        pcn_code=tuple(
-            None if j == unaligned else pcn_codes[int(p)] for j, p in enumerate(pcn_of_practice)
-        ),
-        pcn_name=tuple(
-            None if j == unaligned else pcn_names[int(p)] for j, p in enumerate(pcn_of_practice)
-        ),
+        pcn_code=tuple(None if j == unaligned else pcn_codes[int(p)] for j, p in enumerate(pcn_of_practice)),
+        pcn_name=tuple(None if j == unaligned else pcn_names[int(p)] for j, p in enumerate(pcn_of_practice)),
         icb_code=tuple(ICBS[int(i)][0] for i in icb_of_practice),
         icb_name=tuple(ICBS[int(i)][1] for i in icb_of_practice),
         weight=weight,
@@ -276,9 +276,7 @@ def age_distributions(practices: Practices) -> np.ndarray:
     return dist / dist.sum(axis=1, keepdims=True)
 
 
-def _sample_by_group(
-    rng: np.random.Generator, group: np.ndarray, dists: np.ndarray
-) -> np.ndarray:
+def _sample_by_group(rng: np.random.Generator, group: np.ndarray, dists: np.ndarray) -> np.ndarray:
     """One draw per row from its group's distribution (loops over groups, not rows)."""
     out = np.empty(len(group), dtype=np.int64)
     order = np.argsort(group, kind="stable")
@@ -310,7 +308,7 @@ def _exact_count(n: int, per_patient: float) -> int:
     return max(1, int(round(n * per_patient)))
 
 
-def build_population(  # noqa: PLR0915 - one linear recipe, clearer kept together
+def build_population(
     cal: Calendar, practices: Practices, n: int, seed: int, edges: EdgeCounter
 ) -> Population:
     """Patients, their deaths and registration histories."""
@@ -363,7 +361,8 @@ def build_population(  # noqa: PLR0915 - one linear recipe, clearer kept togethe
     duration = np.floor((rng.exponential(11.0, n) + 0.76) * DAYS_PER_YEAR).astype(np.int32)
     start = ref_end - duration
     from_birth = start < dob
-    start[from_birth] = dob[from_birth] + rng.integers(0, 43, size=int(from_birth.sum()))
+    room = np.minimum(43, ref_end[from_birth] - dob[from_birth] + 1)
+    start[from_birth] = dob[from_birth] + np.floor(rng.random(int(from_birth.sum())) * room)
     start = np.minimum(start, ref_end)
     kind = np.zeros(n, dtype=np.int8)
     end = np.where(alive, NEVER, ref_end).astype(np.int32)
@@ -390,9 +389,7 @@ def build_population(  # noqa: PLR0915 - one linear recipe, clearer kept togethe
         m_idx = np.flatnonzero(movers)
         low = np.maximum(cal.history_start + 60, dob[m_idx] + 400)
         move_day[m_idx] = uniform_days(rng, low, np.full(len(m_idx), ach - 1))
-        prev_practice[m_idx] = (
-            practice[m_idx] + 1 + rng.integers(0, n_pr - 1, size=len(m_idx))
-        ) % n_pr
+        prev_practice[m_idx] = (practice[m_idx] + 1 + rng.integers(0, n_pr - 1, size=len(m_idx))) % n_pr
         gap = np.where(rng.random(len(m_idx)) < 0.7, 1, rng.integers(2, 46, size=len(m_idx)))
         prev_end = move_day[m_idx] - gap
         prev_dur = np.floor((rng.exponential(7.0, len(m_idx)) + 0.2) * DAYS_PER_YEAR)
@@ -401,9 +398,7 @@ def build_population(  # noqa: PLR0915 - one linear recipe, clearer kept togethe
         prev_start[early] = dob[m_idx][early] + rng.integers(0, 43, size=int(early.sum()))
         prev_start = np.minimum(prev_start, prev_end - 1)
         start[m_idx] = move_day[m_idx]
-        reg_parts.append(
-            (m_idx, prev_practice[m_idx], np.zeros(len(m_idx), np.int8), prev_start, prev_end)
-        )
+        reg_parts.append((m_idx, prev_practice[m_idx], np.zeros(len(m_idx), np.int8), prev_start, prev_end))
         edges.add("movers", len(m_idx))
 
     settled = alive & ~recent & ~movers
@@ -438,8 +433,12 @@ def build_population(  # noqa: PLR0915 - one linear recipe, clearer kept togethe
 
     edges.add("deaths", n_dead)
     edges.add("deregistered_before_achievement_date", n_left)
-    edges.add("registered_in_last_9_months", int(np.count_nonzero(gms_at_ach & (start > cal.months_before(9)))))
-    edges.add("registered_in_last_3_months", int(np.count_nonzero(gms_at_ach & (start > cal.months_before(3)))))
+    edges.add(
+        "registered_in_last_9_months", int(np.count_nonzero(gms_at_ach & (start > cal.months_before(9))))
+    )
+    edges.add(
+        "registered_in_last_3_months", int(np.count_nonzero(gms_at_ach & (start > cal.months_before(3))))
+    )
     edges.add("registered_on_achievement_date", int(np.count_nonzero(gms_at_ach & (start == ach))))
     edges.add("deregistered_after_achievement_date", len(after))
     edges.add("current_registration_not_gms", len(ng_idx))
@@ -462,6 +461,7 @@ def build_population(  # noqa: PLR0915 - one linear recipe, clearer kept togethe
         prev_practice=prev_practice[perm],
         move_day=move_day[perm],
         ref_end=ref_end[perm],
+        final_start=start[perm],
         gms_at_ach=gms_at_ach[perm],
         age_at_ach=full_years(dob_written[perm], cal.achievement),
         age_ref=age_ref[perm],

@@ -8,7 +8,7 @@ in chunks with pyarrow, with the dirty rows slotted in at their positions.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from qof_warehouse.generator_common import UNITS, EventColumns
+from qof_warehouse.generator_common import REGISTRATION_TYPES, UNITS, EventColumns
 
 CHUNK_ROWS = 1_000_000
 
@@ -110,7 +110,10 @@ class DirtyRows:
 def text_table(columns: dict[str, pa.Array | list[str | None]], names: tuple[str, ...]) -> pa.Table:
     """A table whose every column is text, in contract order."""
     return pa.table(
-        {n: pa.array(columns[n], type=pa.string()) if isinstance(columns[n], list) else columns[n] for n in names},
+        {
+            n: pa.array(columns[n], type=pa.string()) if isinstance(columns[n], list) else columns[n]
+            for n in names
+        },
         schema=pa.schema([(n, pa.string()) for n in names]),
     )
 
@@ -131,27 +134,21 @@ def interleave(
         lo = int(np.searchsorted(positions, offset, side="left"))
         hi = len(positions) if is_last else int(np.searchsorted(positions, end, side="left"))
         if hi > lo:
-            keys = np.concatenate(
-                [np.arange(offset, end, dtype=np.float64), positions[lo:hi] - 0.5]
-            )
+            keys = np.concatenate([np.arange(offset, end, dtype=np.float64), positions[lo:hi] - 0.5])
             merged = pa.concat_tables([batch, dirty_table.slice(lo, hi - lo)])
             batch = merged.take(pa.array(np.argsort(keys, kind="stable")))
         yield batch
         offset = end
-    if n_clean == 0 and len(positions):
-        yield dirty_table
 
 
-def batches(n: int, make: object) -> Iterator[pa.Table]:
+def batches(n: int, make: Callable[[np.ndarray], pa.Table]) -> Iterator[pa.Table]:
     """Clean rows in chunks: `make(rows)` renders the rows as a text table."""
     for lo in range(0, max(n, 1), CHUNK_ROWS):
         rows = np.arange(lo, min(n, lo + CHUNK_ROWS), dtype=np.int64)
-        yield make(rows)  # type: ignore[operator]
+        yield make(rows)
 
 
-def write_table(
-    path: Path, fmt: str, names: tuple[str, ...], parts: Iterator[pa.Table]
-) -> int:
+def write_table(path: Path, fmt: str, names: tuple[str, ...], parts: Iterator[pa.Table]) -> int:
     """Write text batches to one CSV (UTF-8, header) or Parquet file; returns rows written."""
     schema = pa.schema([(n, pa.string()) for n in names])
     total = 0
@@ -171,3 +168,63 @@ def write_table(
                 wrote_any = True
                 total += part.num_rows
     return total
+
+
+def patient_batch(
+    look: Lookups, dob: np.ndarray, sex: pa.Array, death: np.ndarray, rows: np.ndarray
+) -> pa.Table:
+    """Patients (rows of the population) as a text table; `death` NEVER is written null."""
+    never = int(np.iinfo(np.int32).max)
+    return pa.table(
+        {
+            "patient_id": look.patient_id.take(pa.array(rows)),
+            "date_of_birth": day_strings(dob[rows]),
+            "sex": sex.take(pa.array(rows)),
+            "date_of_death": day_strings(death[rows], missing=never),
+        }
+    )
+
+
+def registration_batch(
+    look: Lookups,
+    patient: np.ndarray,
+    practice: np.ndarray,
+    kind: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+    rows: np.ndarray,
+) -> pa.Table:
+    """Registration episodes as a text table; `end` NEVER is written null."""
+    never = int(np.iinfo(np.int32).max)
+    types = pa.array(list(REGISTRATION_TYPES), type=pa.string())
+    return pa.table(
+        {
+            "patient_id": look.patient_id.take(pa.array(patient[rows])),
+            "practice_code": look.practice_code.take(pa.array(practice[rows])),
+            "registration_type": types.take(pa.array(kind[rows].astype(np.int32))),
+            "start_date": day_strings(start[rows]),
+            "end_date": day_strings(end[rows], missing=never),
+        }
+    )
+
+
+def medication_batch(
+    look: Lookups,
+    patient: np.ndarray,
+    practice: np.ndarray,
+    day: np.ndarray,
+    code: np.ndarray,
+    quantity: np.ndarray,
+    rows: np.ndarray,
+) -> pa.Table:
+    """Medication issues (numbered from MEDICATION_ID_BASE + 1) as a text table."""
+    return pa.table(
+        {
+            "event_id": id_strings(rows.astype(np.int64) + MEDICATION_ID_BASE + 1, EVENT_ID_WIDTH),
+            "patient_id": look.patient_id.take(pa.array(patient[rows])),
+            "practice_code": look.practice_code.take(pa.array(practice[rows])),
+            "issue_date": day_strings(day[rows]),
+            "dmd_code": look.code.take(pa.array(code[rows])),
+            "quantity": value_strings(quantity[rows]),
+        }
+    )
