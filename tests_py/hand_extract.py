@@ -149,7 +149,7 @@ EXPECTED_PCA_REASONS = {
 
 def _write(path: Path, header: list[str], rows: list[tuple[str, ...]]) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(header)
         writer.writerows(rows)
 

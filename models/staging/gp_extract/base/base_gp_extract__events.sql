@@ -1,4 +1,7 @@
--- Every raw coded event, typed, with the reason it cannot be staged (null when it can).
+-- Every raw coded event, typed, with the one reason it cannot be staged (null when it can).
+-- Checks run most fundamental first and the first that matches is the reason. The checks
+-- that compare rows with each other (near duplicates, then systolic not above diastolic)
+-- only look at rows that passed every single-row check.
 
 with
 
@@ -28,6 +31,54 @@ practices as (
 
 ),
 
+registration_spans as (
+
+    {{ registration_spans() }}
+
+),
+
+plausible_ranges as (
+
+    {{ code_plausible_ranges('snomed') }}
+
+),
+
+plausibility as (
+
+    select * from {{ ref('qof_value_plausibility') }}
+
+),
+
+cluster_codes as (
+
+    select * from {{ ref('stg_reference__cluster_codes') }}
+    where code_system = 'snomed'
+
+),
+
+paired_codes as (
+
+    select
+        cluster_codes.code,
+        plausibility.cluster_code as pair_id,
+        'upper' as pair_role
+    from plausibility
+    inner join cluster_codes
+        on plausibility.cluster_code = cluster_codes.cluster_code
+    where plausibility.must_exceed_cluster_code is not null
+
+    union all
+
+    select
+        cluster_codes.code,
+        plausibility.cluster_code as pair_id,
+        'lower' as pair_role
+    from plausibility
+    inner join cluster_codes
+        on plausibility.must_exceed_cluster_code = cluster_codes.cluster_code
+
+),
+
 typed as (
 
     select
@@ -46,6 +97,15 @@ typed as (
 
 ),
 
+keyed as (
+
+    select
+        *,
+        to_json(struct_pack(patient_id, event_date, snomed_code, value_text, unit, practice_code)) as content
+    from typed
+
+),
+
 ranked as (
 
     select
@@ -54,32 +114,23 @@ ranked as (
             partition by event_id
             order by patient_id, event_date, snomed_code, value_text, unit, practice_code, source_file
         ) as event_id_rank,
-        count(distinct concat_ws('|', patient_id, event_date, snomed_code, value_text, unit, practice_code))
-            over (partition by event_id) as event_id_versions
-    from typed
+        count(distinct content) over (partition by event_id) as event_id_versions,
+        content = first_value(content) over (
+            partition by event_id
+            order by patient_id, event_date, snomed_code, value_text, unit, practice_code, source_file
+        ) as is_copy_of_kept_row
+    from keyed
 
 ),
 
-content_ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by patient_id, event_date, snomed_code, value_text, event_id_rank = 1
-            order by event_id, source_file
-        ) as content_rank
-    from ranked
-
-),
-
-checked as (
+row_checked as (
 
     select
         events.*,
         case
             when events.event_id is null or events.patient_id is null or events.practice_code is null
                 then 'blank_identifier'
-            when events.event_id_rank > 1 and events.event_id_versions = 1 then 'duplicate_event'
+            when events.event_id_rank > 1 and events.is_copy_of_kept_row then 'duplicate_event'
             when events.event_id_rank > 1 then 'duplicate_event_id'
             when events.is_date_unparseable then 'unparseable_date'
             when events.event_date is null then 'missing_date'
@@ -94,13 +145,121 @@ checked as (
             when practices.practice_code is null then 'unknown_practice'
             when events.event_date < patients.date_of_birth then 'event_before_birth'
             when events.event_date > patients.date_of_death then 'event_after_death'
-            when events.content_rank > 1 then 'near_duplicate_event'
-        end as quarantine_reason
-    from content_ranked as events
+            when
+                not registration_spans.has_open_registration
+                and events.event_date > registration_spans.last_end_date
+                then 'event_after_deregistration'
+            when
+                events.value < plausible_ranges.min_value
+                or events.value > plausible_ranges.max_value
+                then 'implausible_value'
+        end as row_reason
+    from ranked as events
     left join patients
         on events.patient_id = patients.patient_id
     left join practices
         on events.practice_code = practices.practice_code
+    left join registration_spans
+        on events.patient_id = registration_spans.patient_id
+    left join plausible_ranges
+        on events.snomed_code = plausible_ranges.code
+
+),
+
+content_ranked as (
+
+    select
+        event_id,
+        patient_id,
+        event_date,
+        snomed_code,
+        value,
+        row_number() over (
+            partition by patient_id, event_date, snomed_code, value_text
+            order by event_id
+        ) as content_rank
+    from row_checked
+    where row_reason is null
+
+),
+
+pair_readings as (
+
+    select
+        content_ranked.event_id,
+        content_ranked.patient_id,
+        content_ranked.event_date,
+        content_ranked.value,
+        paired_codes.pair_id,
+        paired_codes.pair_role
+    from content_ranked
+    inner join paired_codes
+        on content_ranked.snomed_code = paired_codes.code
+    where content_ranked.content_rank = 1 and content_ranked.value is not null
+
+),
+
+pair_days as (
+
+    select
+        patient_id,
+        event_date,
+        pair_id,
+        min(value) filter (where pair_role = 'upper') as lowest_upper,
+        max(value) filter (where pair_role = 'upper') as highest_upper,
+        min(value) filter (where pair_role = 'lower') as lowest_lower,
+        max(value) filter (where pair_role = 'lower') as highest_lower
+    from pair_readings
+    group by patient_id, event_date, pair_id
+
+),
+
+inverted_pair_events as (
+
+    select distinct pair_readings.event_id
+    from pair_readings
+    inner join pair_days
+        on
+            pair_readings.patient_id = pair_days.patient_id
+            and pair_readings.event_date = pair_days.event_date
+            and pair_readings.pair_id = pair_days.pair_id
+    where
+        pair_days.lowest_upper <= pair_days.lowest_lower
+        or pair_days.highest_upper <= pair_days.highest_lower
+
+),
+
+checked as (
+
+    select
+        row_checked.source_file,
+        row_checked.event_id,
+        row_checked.patient_id,
+        row_checked.practice_code,
+        row_checked.event_date_text,
+        row_checked.event_date,
+        row_checked.is_date_unparseable,
+        row_checked.snomed_code,
+        row_checked.value_text,
+        row_checked.value,
+        row_checked.unit,
+        row_checked.event_id_rank,
+        row_checked.event_id_versions,
+        row_checked.is_copy_of_kept_row,
+        coalesce(
+            row_checked.row_reason,
+            case
+                when content_ranked.content_rank > 1 then 'near_duplicate_event'
+                when inverted_pair_events.event_id is not null then 'systolic_below_diastolic'
+            end
+        ) as quarantine_reason
+    from row_checked
+    -- content_ranked and inverted_pair_events hold only rows without a row_reason, one per
+    -- event_id, and coalesce keeps the row_reason first: plain equi-joins (fast hash joins).
+    left join content_ranked
+        on row_checked.event_id = content_ranked.event_id
+    left join inverted_pair_events
+        on row_checked.event_id = inverted_pair_events.event_id
 
 )
 

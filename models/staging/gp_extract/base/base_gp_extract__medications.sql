@@ -1,4 +1,6 @@
--- Every raw medication issue, typed, with the reason it cannot be staged (null when it can).
+-- Every raw medication issue, typed, with the one reason it cannot be staged (null when it
+-- can). Checks run most fundamental first and the first that matches is the reason; near
+-- duplicates are looked for only among rows that passed every single-row check.
 
 with
 
@@ -28,6 +30,12 @@ practices as (
 
 ),
 
+registration_spans as (
+
+    {{ registration_spans() }}
+
+),
+
 typed as (
 
     select
@@ -45,6 +53,15 @@ typed as (
 
 ),
 
+keyed as (
+
+    select
+        *,
+        to_json(struct_pack(patient_id, issue_date, dmd_code, quantity_text, practice_code)) as content
+    from typed
+
+),
+
 ranked as (
 
     select
@@ -53,13 +70,16 @@ ranked as (
             partition by event_id
             order by patient_id, issue_date, dmd_code, quantity_text, practice_code, source_file
         ) as event_id_rank,
-        count(distinct concat_ws('|', patient_id, issue_date, dmd_code, quantity_text, practice_code))
-            over (partition by event_id) as event_id_versions
-    from typed
+        count(distinct content) over (partition by event_id) as event_id_versions,
+        content = first_value(content) over (
+            partition by event_id
+            order by patient_id, issue_date, dmd_code, quantity_text, practice_code, source_file
+        ) as is_copy_of_kept_row
+    from keyed
 
 ),
 
-checked as (
+row_checked as (
 
     select
         medications.*,
@@ -69,7 +89,7 @@ checked as (
                 or medications.patient_id is null
                 or medications.practice_code is null
                 then 'blank_identifier'
-            when medications.event_id_rank > 1 and medications.event_id_versions = 1 then 'duplicate_event'
+            when medications.event_id_rank > 1 and medications.is_copy_of_kept_row then 'duplicate_event'
             when medications.event_id_rank > 1 then 'duplicate_event_id'
             when medications.is_date_unparseable then 'unparseable_date'
             when medications.issue_date is null then 'missing_date'
@@ -84,12 +104,60 @@ checked as (
             when practices.practice_code is null then 'unknown_practice'
             when medications.issue_date < patients.date_of_birth then 'event_before_birth'
             when medications.issue_date > patients.date_of_death then 'event_after_death'
-        end as quarantine_reason
+            when
+                not registration_spans.has_open_registration
+                and medications.issue_date > registration_spans.last_end_date
+                then 'event_after_deregistration'
+            when medications.quantity <= 0 then 'implausible_value'
+        end as row_reason
     from ranked as medications
     left join patients
         on medications.patient_id = patients.patient_id
     left join practices
         on medications.practice_code = practices.practice_code
+    left join registration_spans
+        on medications.patient_id = registration_spans.patient_id
+
+),
+
+content_ranked as (
+
+    select
+        event_id,
+        row_number() over (
+            partition by patient_id, issue_date, dmd_code, quantity_text
+            order by event_id
+        ) as content_rank
+    from row_checked
+    where row_reason is null
+
+),
+
+checked as (
+
+    select
+        row_checked.source_file,
+        row_checked.event_id,
+        row_checked.patient_id,
+        row_checked.practice_code,
+        row_checked.issue_date_text,
+        row_checked.issue_date,
+        row_checked.is_date_unparseable,
+        row_checked.dmd_code,
+        row_checked.quantity_text,
+        row_checked.quantity,
+        row_checked.event_id_rank,
+        row_checked.event_id_versions,
+        row_checked.is_copy_of_kept_row,
+        coalesce(
+            row_checked.row_reason,
+            case when content_ranked.content_rank > 1 then 'near_duplicate_event' end
+        ) as quarantine_reason
+    from row_checked
+    -- content_ranked holds only rows without a row_reason, one per event_id, and coalesce
+    -- keeps the row_reason first: a plain equi-join (a fast hash join).
+    left join content_ranked
+        on row_checked.event_id = content_ranked.event_id
 
 )
 
