@@ -65,6 +65,7 @@ def test_people_outside_the_population_are_on_no_register(hand_warehouse: Path) 
     # p04 is 16, p05 resolved, p13 deregistered on the day, p14 dead, p15 temporary resident.
     with duckdb.connect(str(hand_warehouse), read_only=True) as connection:
         found = connection.execute(
-            "select patient_id from fct_patient_register where patient_id in ('p04', 'p05', 'p13', 'p14', 'p15')"
+            "select patient_id from fct_patient_register "
+            "where patient_id in ('p04', 'p05', 'p13', 'p14', 'p15')"
         ).fetchall()
     assert found == []
