@@ -1,15 +1,50 @@
-"""The `qof` command: generate a synthetic extract, check an extract, build the warehouse."""
+"""The `qof` command: generate, check and build the warehouse, and report on its data quality.
+
+Each subcommand is a `_register_<name>` function that adds its parser and handler; a handler
+takes the parsed arguments and returns the exit code.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from qof_warehouse.dbt_runner import DEFAULT_DUCKDB, DEFAULT_EXTRACT_DIR, BuildSettings, run_dbt
-from qof_warehouse.extract_check import ExtractError, check_extract
+import yaml
+
+from qof_warehouse import PROJECT_ROOT
+from qof_warehouse.alerts import collect_dq_summary, format_dq_summary, published_directory, write_alerts
+from qof_warehouse.dbt_runner import (
+    DEFAULT_DUCKDB,
+    DEFAULT_EXTRACT_DIR,
+    BuildLockedError,
+    BuildSettings,
+    safe_build,
+)
+from qof_warehouse.extract_check import ExtractError, ExtractLayout, check_extract
 from qof_warehouse.summary import collect_summary, format_summary
+
+DEFAULT_ALERTS_DIR = PROJECT_ROOT / "output" / "data_quality"
+EXIT_BAD_EXTRACT = 2
+EXIT_LOCKED = 3
+EXIT_EXPECTATIONS_FAILED = 4
+
+Commands = argparse._SubParsersAction  # type: ignore[type-arg]
+
+
+def _error(message: str) -> None:
+    print(f"ERROR: {message}", file=sys.stderr, flush=True)
+
+
+def _checked_extract(extract_dir: str) -> ExtractLayout | None:
+    """The extract's layout, or None after printing the file-level problem that stops the run."""
+    try:
+        return check_extract(Path(extract_dir))
+    except ExtractError as error:
+        _error(str(error))
+        return None
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -32,81 +67,162 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    try:
-        layout = check_extract(Path(args.extract_dir))
-    except ExtractError as error:
-        print(f"ERROR: {error}", file=sys.stderr)
-        return 2
+    layout = _checked_extract(args.extract_dir)
+    if layout is None:
+        return EXIT_BAD_EXTRACT
     print(f"extract OK: {layout.file_format}, {layout.layout}")
+    for table, rows in layout.row_counts.items():
+        print(f"  {table:<20}{rows:>12,} rows")
     return 0
 
 
-def _settings(args: argparse.Namespace, file_format: str, layout: str) -> BuildSettings:
-    return BuildSettings(
-        extract_dir=Path(args.extract_dir),
-        duckdb_path=Path(args.duckdb),
-        extract_format=file_format,
-        extract_layout=layout,
-        achievement_date=args.achievement_date,
-        qof_year=args.qof_year,
+def _publish_reports(duckdb_path: Path, alerts_dir: Path) -> int:
+    """Write every practice's alert and the PCN/ICB summaries, then run the GX checkpoint."""
+    from qof_warehouse.gx_checks import run_checkpoint
+
+    with published_directory(alerts_dir) as folder:
+        written = write_alerts(duckdb_path, folder)
+        outcome = run_checkpoint(duckdb_path, folder / "great_expectations")
+    print(
+        f"alerts: {written.practices} practice folders ({written.alerts} findings), "
+        f"{written.pcns} PCN and {written.icbs} ICB summaries in {alerts_dir}"
     )
+    results = alerts_dir / "great_expectations"
+    if not outcome.success:
+        failed = f"{len(outcome.failed)} of {outcome.evaluated}"
+        _error(f"Great Expectations: {failed} expectations failed; see {results}")
+        for failure in outcome.failed:
+            print(f"  {failure}", file=sys.stderr)
+        return EXIT_EXPECTATIONS_FAILED
+    print(f"Great Expectations: all {outcome.evaluated} expectations met; results in {results}")
+    return 0
+
+
+def split_dbt_args(dbt_args: list[str]) -> tuple[dict[str, object], list[str]]:
+    """Extra dbt arguments (after `--`) with any `--vars` taken out, to merge with the build's own."""
+    rest = dbt_args[1:] if dbt_args[:1] == ["--"] else list(dbt_args)
+    extra_vars: dict[str, object] = {}
+    while "--vars" in rest:
+        position = rest.index("--vars")
+        extra_vars.update(yaml.safe_load(rest[position + 1]) or {})
+        del rest[position : position + 2]
+    return extra_vars, rest
 
 
 def _build(args: argparse.Namespace) -> int:
+    layout = _checked_extract(args.extract_dir)
+    if layout is None:
+        return EXIT_BAD_EXTRACT
+    extra_vars, dbt_args = split_dbt_args(args.dbt_args)
+    settings = BuildSettings(
+        extract_dir=Path(args.extract_dir),
+        duckdb_path=Path(args.duckdb),
+        extract_format=layout.file_format,
+        extract_layout=layout.layout,
+        achievement_date=args.achievement_date,
+        qof_year=args.qof_year,
+        extra_vars=extra_vars,
+    )
     try:
-        layout = check_extract(Path(args.extract_dir))
-    except ExtractError as error:
-        print(f"ERROR: {error}", file=sys.stderr)
-        return 2
-    settings = _settings(args, layout.file_format, layout.layout)
-    result = run_dbt(["build", *args.dbt_args], settings)
-    if result.returncode != 0:
-        print("ERROR: dbt build failed; see the log above", file=sys.stderr)
-        return result.returncode
-    print(format_summary(*collect_summary(settings.duckdb_path)))
-    return 0
+        result = safe_build(["build", *dbt_args], settings)
+    except BuildLockedError as error:
+        _error(str(error))
+        return EXIT_LOCKED
+    if not result.ok:
+        kept = f"; the failed build is kept at {result.failed_build}" if result.failed_build else ""
+        _error(f"dbt build failed (see the log above); the warehouse {result.warehouse} is unchanged{kept}")
+        return result.process.returncode
+    print(format_summary(*collect_summary(result.warehouse)))
+    print()
+    print(format_dq_summary(collect_dq_summary(result.warehouse), layout.row_counts))
+    if args.no_alerts:
+        return 0
+    return _publish_reports(result.warehouse, Path(args.alerts_dir))
+
+
+def _alerts(args: argparse.Namespace) -> int:
+    print(format_dq_summary(collect_dq_summary(Path(args.duckdb))))
+    return _publish_reports(Path(args.duckdb), Path(args.out))
 
 
 def _summary(args: argparse.Namespace) -> int:
     print(format_summary(*collect_summary(Path(args.duckdb))))
+    print()
+    print(format_dq_summary(collect_dq_summary(Path(args.duckdb))))
     return 0
 
 
-def _add_warehouse_args(parser: argparse.ArgumentParser) -> None:
+def _register_generate(commands: Commands) -> None:
+    parser = commands.add_parser("generate", help="write a synthetic GP extract")
+    parser.add_argument("--out", default=str(DEFAULT_EXTRACT_DIR))
+    parser.add_argument("--patients", type=int, default=50_000)
+    parser.add_argument("--practices", type=int, default=20)
+    parser.add_argument("--pcns", type=int, default=4)
+    parser.add_argument("--icbs", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--achievement-date", default="2024-03-31")
+    parser.add_argument("--format", choices=["csv", "parquet"], default="csv")
+    parser.add_argument("--dirty-share", type=float, default=0.002)
+    parser.set_defaults(handler=_generate)
+
+
+def _register_check(commands: Commands) -> None:
+    parser = commands.add_parser("check", help="check an extract's files and columns")
+    parser.add_argument("--extract-dir", default=str(DEFAULT_EXTRACT_DIR))
+    parser.set_defaults(handler=_check)
+
+
+def _register_build(commands: Commands) -> None:
+    parser = commands.add_parser(
+        "build",
+        help="check the extract, build the warehouse safely, print summaries, write alerts",
+        description="Check the extract's files, run dbt build into a new warehouse file and swap it "
+        "in only when every model and test passed, print the QOF and data-quality summaries, then "
+        "write every practice's data-quality alert and run the Great Expectations checkpoint.",
+    )
     parser.add_argument("--extract-dir", default=str(DEFAULT_EXTRACT_DIR))
     parser.add_argument("--duckdb", default=str(DEFAULT_DUCKDB))
     parser.add_argument("--achievement-date", default=None, help="e.g. 2024-03-31")
     parser.add_argument("--qof-year", default=None, help="e.g. 2023-24")
+    parser.add_argument("--alerts-dir", default=str(DEFAULT_ALERTS_DIR), help="where the alerts are written")
+    parser.add_argument("--no-alerts", action="store_true", help="skip the alerts and the GX checkpoint")
+    parser.add_argument("dbt_args", nargs=argparse.REMAINDER, help="extra dbt arguments")
+    parser.set_defaults(handler=_build)
+
+
+def _register_alerts(commands: Commands) -> None:
+    parser = commands.add_parser(
+        "alerts",
+        help="write every practice's data-quality alert and run the GX checkpoint",
+        description="From a built warehouse, write one folder per practice (alerts.csv, "
+        "alert_records.csv, index.html), PCN and ICB summaries, the extract page and the Great "
+        "Expectations results.",
+    )
+    parser.add_argument("--duckdb", default=str(DEFAULT_DUCKDB))
+    parser.add_argument("--out", default=str(DEFAULT_ALERTS_DIR))
+    parser.set_defaults(handler=_alerts)
+
+
+def _register_summary(commands: Commands) -> None:
+    parser = commands.add_parser("summary", help="print the QOF and data-quality summaries of a warehouse")
+    parser.add_argument("--duckdb", default=str(DEFAULT_DUCKDB))
+    parser.set_defaults(handler=_summary)
+
+
+REGISTRARS: tuple[Callable[[Commands], None], ...] = (
+    _register_generate,
+    _register_check,
+    _register_build,
+    _register_alerts,
+    _register_summary,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="qof", description=__doc__)
+    parser = argparse.ArgumentParser(prog="qof", description=__doc__.splitlines()[0] if __doc__ else None)
     commands = parser.add_subparsers(dest="command", required=True)
-
-    generate = commands.add_parser("generate", help="write a synthetic GP extract")
-    generate.add_argument("--out", default=str(DEFAULT_EXTRACT_DIR))
-    generate.add_argument("--patients", type=int, default=50_000)
-    generate.add_argument("--practices", type=int, default=20)
-    generate.add_argument("--pcns", type=int, default=4)
-    generate.add_argument("--icbs", type=int, default=2)
-    generate.add_argument("--seed", type=int, default=42)
-    generate.add_argument("--achievement-date", default="2024-03-31")
-    generate.add_argument("--format", choices=["csv", "parquet"], default="csv")
-    generate.add_argument("--dirty-share", type=float, default=0.002)
-    generate.set_defaults(handler=_generate)
-
-    check = commands.add_parser("check", help="check an extract's files and columns")
-    check.add_argument("--extract-dir", default=str(DEFAULT_EXTRACT_DIR))
-    check.set_defaults(handler=_check)
-
-    build = commands.add_parser("build", help="check the extract, run dbt build, print a summary")
-    _add_warehouse_args(build)
-    build.add_argument("dbt_args", nargs=argparse.REMAINDER, help="extra dbt arguments")
-    build.set_defaults(handler=_build)
-
-    summary = commands.add_parser("summary", help="print the summary of a built warehouse")
-    summary.add_argument("--duckdb", default=str(DEFAULT_DUCKDB))
-    summary.set_defaults(handler=_summary)
+    for register in REGISTRARS:
+        register(commands)
     return parser
 
 

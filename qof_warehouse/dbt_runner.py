@@ -1,13 +1,26 @@
-"""Run dbt for the warehouse with the extract, warehouse file and rules year as settings."""
+"""Run dbt for the warehouse with the extract, warehouse file and rules year as settings.
+
+`safe_build` is how the warehouse is rebuilt: dbt writes a new DuckDB file next to the
+warehouse and the new file replaces the old one (an atomic rename) only when every model and
+test passed. A failed or interrupted build leaves the previous warehouse readable and
+unchanged; its leftovers are cleared by the next build, and a lock file keeps two builds of
+the same warehouse from running at once.
+"""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import shutil
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+import duckdb
 
 from qof_warehouse import PROJECT_ROOT
 
@@ -79,3 +92,124 @@ def run_dbt(
         capture_output=capture,
         check=False,
     )
+
+
+class BuildLockedError(RuntimeError):
+    """Another build of the same warehouse file is running."""
+
+
+@dataclass(frozen=True)
+class WarehouseFiles:
+    """The warehouse file and the files a safe build keeps next to it.
+
+    The build and failed files insert a tag before the suffix (`qof.building.duckdb`): DuckDB
+    names a database after the file name up to its first dot, so the views dbt creates in the
+    new file name the same catalog as the warehouse it replaces.
+    """
+
+    target: Path
+
+    def _sibling(self, tag: str) -> Path:
+        return self.target.with_name(f"{self.target.stem}.{tag}{self.target.suffix}")
+
+    @property
+    def building(self) -> Path:
+        """Where a build writes before it is swapped in."""
+        return self._sibling("building")
+
+    @property
+    def failed(self) -> Path:
+        """The last failed build, kept for inspection until the next successful one."""
+        return self._sibling("failed")
+
+    @property
+    def lock(self) -> Path:
+        return self.target.with_name(f"{self.target.name}.lock")
+
+
+def _companions(path: Path) -> list[Path]:
+    """A DuckDB file with its write-ahead log and spill directory."""
+    return [path, path.with_name(f"{path.name}.wal"), path.with_name(f"{path.name}.tmp")]
+
+
+def remove_database(path: Path) -> None:
+    """Delete a DuckDB file and its companions, if present."""
+    for item in _companions(path):
+        if item.is_dir():
+            shutil.rmtree(item)
+        elif item.exists():
+            item.unlink()
+
+
+@contextmanager
+def build_lock(files: WarehouseFiles) -> Iterator[None]:
+    """Hold the warehouse's build lock; released when the process ends, however it ends."""
+    files.lock.parent.mkdir(parents=True, exist_ok=True)
+    with files.lock.open("a") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            raise BuildLockedError(
+                f"{files.target}: another build of this warehouse is running (lock {files.lock})"
+            ) from error
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def checkpoint(path: Path) -> None:
+    """Fold the write-ahead log into the file so the file alone holds the warehouse."""
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("checkpoint")
+
+
+def swap_in(built: Path, target: Path) -> None:
+    """Replace `target` by `built` in one rename; a stale log of the old file goes first."""
+    checkpoint(built)
+    remove_database(built.with_name(f"{built.name}.tmp"))
+    stale_wal = target.with_name(f"{target.name}.wal")
+    if stale_wal.exists():
+        stale_wal.unlink()
+    os.replace(built, target)
+
+
+def keep_failed_build(files: WarehouseFiles) -> Path | None:
+    """Keep a failed build as the `.failed` file for inspection (replacing an older one)."""
+    remove_database(files.failed)
+    if not files.building.exists():
+        return None
+    try:
+        checkpoint(files.building)
+        os.replace(files.building, files.failed)
+    except duckdb.Error:
+        return None
+    finally:
+        remove_database(files.building)
+    return files.failed
+
+
+@dataclass(frozen=True)
+class SafeBuildResult:
+    """The dbt process, and where a failed build was kept."""
+
+    process: subprocess.CompletedProcess[str]
+    warehouse: Path
+    failed_build: Path | None
+
+    @property
+    def ok(self) -> bool:
+        return self.process.returncode == 0
+
+
+def safe_build(command: list[str], settings: BuildSettings, capture: bool = False) -> SafeBuildResult:
+    """Run `dbt <command>` into a new file and swap it in only if dbt succeeded."""
+    files = WarehouseFiles(settings.duckdb_path.resolve())
+    with build_lock(files):
+        remove_database(files.building)
+        process = run_dbt(command, replace(settings, duckdb_path=files.building), capture=capture)
+        if process.returncode != 0:
+            return SafeBuildResult(process, files.target, keep_failed_build(files))
+        swap_in(files.building, files.target)
+        remove_database(files.failed)
+        return SafeBuildResult(process, files.target, None)

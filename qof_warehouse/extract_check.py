@@ -1,16 +1,21 @@
 """File-level checks of a GP extract directory, run before the warehouse is built.
 
-A problem with a whole file (missing, empty, unreadable, not CSV or Parquet, a required
-column absent) stops the run with a message naming the file and the column. Row-level
+A problem with a whole file stops the run with a message naming the file (and the column,
+where there is one): the directory or a required file missing, a file that is empty,
+unreadable or not CSV or Parquet, a required column absent, a column that cannot be typed
+(no value in the file reads as an ISO date, a number, a code or a yes/no), a column that must
+be filled but is blank in every row, and a required table with no rows at all. Row-level
 problems are left to the warehouse, which quarantines the row with its reason.
 """
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pyarrow.parquet as pq
 
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -22,7 +27,42 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "manual_achievement": ("practice_code", "indicator_code", "achievement_date", "achieved"),
 }
 OPTIONAL_TABLES = frozenset({"manual_achievement"})
+# Tables without which nothing can be built: a header with no rows stops the run.
+TABLES_THAT_NEED_ROWS = ("practices", "patients", "registrations")
 FORMATS = ("csv", "parquet")
+
+# How each typed column is read, as the base models read it (value = the trimmed text).
+TYPE_RULES: dict[str, tuple[str, str]] = {
+    "date": ("an ISO date (YYYY-MM-DD)", "try_strptime(value, '%Y-%m-%d') is not null"),
+    "number": ("a number", "try_cast(value as double) is not null"),
+    "code": ("a numeric code of 6 to 18 digits", "regexp_full_match(value, '[0-9]{6,18}')"),
+    "boolean": (
+        "true or false",
+        "lower(value) in ('true', 't', '1', 'yes', 'y', 'false', 'f', '0', 'no', 'n')",
+    ),
+}
+TYPED_COLUMNS: dict[str, dict[str, str]] = {
+    "patients": {"date_of_birth": "date", "date_of_death": "date"},
+    "registrations": {"start_date": "date", "end_date": "date"},
+    "events": {"event_date": "date", "value": "number", "snomed_code": "code"},
+    "medications": {"issue_date": "date", "quantity": "number", "dmd_code": "code"},
+    "manual_achievement": {"achievement_date": "date", "achieved": "boolean"},
+}
+# Columns every row needs: blank in every row of a file means the column was not exported.
+FILLED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "practices": ("practice_code",),
+    "patients": ("patient_id", "date_of_birth"),
+    "registrations": ("patient_id", "practice_code", "start_date"),
+    "events": ("event_id", "patient_id", "event_date", "snomed_code"),
+    "medications": ("event_id", "patient_id", "issue_date", "dmd_code"),
+    "manual_achievement": ("practice_code", "indicator_code"),
+}
+# The reader options of the gp_extract source (models/staging/gp_extract/_gp_extract__sources.yml).
+CSV_READER = (
+    "read_csv({path}, header = true, all_varchar = true, auto_detect = true, "
+    "strict_mode = false, null_padding = true)"
+)
+PARQUET_READER = "read_parquet({path})"
 
 
 class ExtractError(Exception):
@@ -31,11 +71,23 @@ class ExtractError(Exception):
 
 @dataclass(frozen=True)
 class ExtractLayout:
-    """How the extract is stored: file format and files (`events*.csv`) or folders (`events/`)."""
+    """How the extract is stored and what it holds.
+
+    `file_format` is csv or parquet, `layout` is files (`events*.csv`) or folders
+    (`events/*.csv`); `row_counts` are the data rows of each table as read.
+    """
 
     file_format: str
     layout: str
     files: dict[str, list[Path]]
+    row_counts: dict[str, int]
+
+
+def _table_candidates(directory: Path, table: str) -> list[Path]:
+    """Every file that looks like part of a table, whatever its format."""
+    flat = [path for path in directory.glob(f"{table}*") if path.name != table]
+    nested = list((directory / table).glob("*")) if (directory / table).is_dir() else []
+    return sorted(path for path in flat + nested if not path.name.startswith("."))
 
 
 def _files_for(directory: Path, table: str, file_format: str) -> tuple[str, list[Path]]:
@@ -51,24 +103,54 @@ def detect_format(directory: Path) -> str:
     for file_format in FORMATS:
         if _files_for(directory, "practices", file_format)[1]:
             return file_format
+    others = _table_candidates(directory, "practices")
+    if others:
+        raise ExtractError(
+            f"{others[0]}: not a CSV or Parquet file (practices must be practices.csv or .parquet)"
+        )
     raise ExtractError(
-        f"{directory}: no practices file found (expected practices.csv or practices.parquet)"
+        f"{directory / 'practices.csv'}: required file for table 'practices' is missing "
+        "(expected practices.csv or practices.parquet)"
     )
+
+
+def check_only_extract_files(table: str, candidates: Iterable[Path], file_format: str) -> None:
+    """Every file that looks like part of the table must be in the extract's format."""
+    for path in candidates:
+        if path.is_file() and path.suffix != f".{file_format}":
+            raise ExtractError(
+                f"{path}: not a CSV or Parquet file the warehouse reads; table '{table}' is "
+                f"read from {table}*.{file_format} files only, so its rows would be left out"
+            )
 
 
 def _csv_header(path: Path) -> list[str]:
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            sample = handle.read(65536)
-    except UnicodeDecodeError as error:
-        raise ExtractError(f"{path}: not a UTF-8 CSV file ({error.reason})") from error
+        with path.open("rb") as handle:
+            raw = handle.read(65536)
     except OSError as error:
         raise ExtractError(f"{path}: cannot be read ({error.strerror})") from error
-    if not sample.strip():
+    if not raw.strip():
         raise ExtractError(f"{path}: file is empty (no header row)")
-    if "\x00" in sample:
+    if b"\x00" in raw or raw.startswith(b"PAR1") or raw.startswith(b"PK\x03\x04"):
         raise ExtractError(f"{path}: not a CSV file (binary content)")
-    header = next(csv.reader([sample.splitlines()[0]]))
+    try:
+        sample = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start < len(raw) - 4:  # not just a multi-byte character cut at the sample's end
+            raise ExtractError(f"{path}: not a UTF-8 CSV file ({error.reason})") from error
+        sample = raw[: error.start].decode("utf-8")
+    first_line = sample.lstrip("\ufeff").splitlines()[0]
+    if first_line.lstrip()[:1] in ("{", "[", "<"):
+        raise ExtractError(f"{path}: not a CSV file (looks like JSON, HTML or XML)")
+    header = next(csv.reader([first_line]))
+    if len(header) == 1:
+        for delimiter in (";", "\t", "|"):
+            if delimiter in header[0]:
+                raise ExtractError(
+                    f"{path}: not comma-separated (the header is split by {delimiter!r}); "
+                    "the extract must be comma-separated CSV"
+                )
     return [column.strip().lower() for column in header]
 
 
@@ -90,6 +172,60 @@ def check_columns(path: Path, table: str, header: list[str]) -> None:
             raise ExtractError(f"{path}: required column '{column}' is missing from {table}")
 
 
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _profile_query(path: Path, table: str, file_format: str) -> tuple[str, list[tuple[str, str]]]:
+    """One scan of the file: row count, then per checked column non-blank and readable counts."""
+    reader = (CSV_READER if file_format == "csv" else PARQUET_READER).format(path=_sql_string(str(path)))
+    checks = [(column, kind) for column, kind in TYPED_COLUMNS.get(table, {}).items()]
+    checks += [(column, "filled") for column in FILLED_COLUMNS.get(table, ())]
+    selects = ["count(*)"]
+    for column, kind in checks:
+        value = f"nullif(trim(cast(\"{column}\" as varchar)), '')"
+        selects.append(f"count({value})")
+        if kind != "filled":
+            readable = TYPE_RULES[kind][1].replace("value", value)
+            selects.append(f"count(*) filter (where {readable})")
+            selects.append(f"min({value}) filter (where not ({readable}))")
+    return f"select {', '.join(selects)} from {reader}", checks
+
+
+def profile_file(connection: duckdb.DuckDBPyConnection, path: Path, table: str, file_format: str) -> int:
+    """Read the whole file as the warehouse will; raise on an unreadable or untypable column.
+
+    Returns the number of data rows.
+    """
+    query, checks = _profile_query(path, table, file_format)
+    try:
+        row = connection.execute(query).fetchone()
+    except duckdb.BinderException as error:
+        raise ExtractError(
+            f"{path}: a required column cannot be found when the file is read ({error})"
+        ) from error
+    except duckdb.Error as error:
+        message = str(error).strip().splitlines()[0]
+        raise ExtractError(f"{path}: cannot be read as {file_format.upper()} ({message})") from error
+    assert row is not None
+    rows, position = int(row[0]), 1
+    for column, kind in checks:
+        values = int(row[position])
+        position += 1
+        if kind == "filled":
+            if rows and not values:
+                raise ExtractError(f"{path}: column '{column}' is blank in every one of its {rows:,} rows")
+            continue
+        readable, example = int(row[position]), row[position + 1]
+        position += 2
+        if values and not readable:
+            raise ExtractError(
+                f"{path}: column '{column}' cannot be read as {TYPE_RULES[kind][0]}: "
+                f"none of its {values:,} values is one (e.g. {example!r})"
+            )
+    return rows
+
+
 def check_extract(directory: Path) -> ExtractLayout:
     """Check every table of the extract; raise ExtractError on the first whole-file problem."""
     if not directory.is_dir():
@@ -97,19 +233,25 @@ def check_extract(directory: Path) -> ExtractLayout:
     file_format = detect_format(directory)
     layouts: set[str] = set()
     files: dict[str, list[Path]] = {}
-    for table in REQUIRED_COLUMNS:
-        layout, paths = _files_for(directory, table, file_format)
-        if not paths:
-            if table in OPTIONAL_TABLES:
-                continue
-            raise ExtractError(
-                f"{directory / (table + '.' + file_format)}: required file for table "
-                f"'{table}' is missing"
-            )
-        layouts.add(layout)
-        for path in paths:
-            check_columns(path, table, header_of(path, file_format))
-        files[table] = paths
+    row_counts: dict[str, int] = {}
+    with duckdb.connect() as connection:
+        for table in REQUIRED_COLUMNS:
+            check_only_extract_files(table, _table_candidates(directory, table), file_format)
+            layout, paths = _files_for(directory, table, file_format)
+            if not paths:
+                if table in OPTIONAL_TABLES:
+                    continue
+                raise ExtractError(
+                    f"{directory / (table + '.' + file_format)}: required file for table '{table}' is missing"
+                )
+            layouts.add(layout)
+            row_counts[table] = 0
+            for path in paths:
+                check_columns(path, table, header_of(path, file_format))
+                row_counts[table] += profile_file(connection, path, table, file_format)
+            if table in TABLES_THAT_NEED_ROWS and row_counts[table] == 0:
+                raise ExtractError(f"{paths[0]}: table '{table}' has a header but no data rows")
+            files[table] = paths
     if len(layouts) > 1:
         raise ExtractError(f"{directory}: mix of per-table files and per-table folders")
-    return ExtractLayout(file_format=file_format, layout=layouts.pop(), files=files)
+    return ExtractLayout(file_format=file_format, layout=layouts.pop(), files=files, row_counts=row_counts)

@@ -134,7 +134,7 @@ CONDITIONS: tuple[Condition, ...] = (
         ((0, 0.01), (6, 0.06), (15, 0.09), (25, 0.07), (50, 0.065), (70, 0.07), (90, 0.05),
          (105, 0.05)),
         resolved_cluster="ASTRES_COD", min_age=6, male_ratio=0.85,
-        mean_years_since_diagnosis=15.0, min_onset_age=1, resolved_share=0.03,
+        mean_years_since_diagnosis=11.0, min_onset_age=1, resolved_share=0.03,
     ),
     Condition(
         "COPD", ("COPD_COD",), 0.019,
@@ -167,7 +167,7 @@ CONDITIONS: tuple[Condition, ...] = (
         ((0, 0.0), (15, 0.0), (18, 0.005), (25, 0.01), (40, 0.012), (60, 0.01), (80, 0.008),
          (105, 0.006)),
         resolved_cluster="MHREM_COD", male_ratio=1.1, mean_years_since_diagnosis=12.0,
-        min_onset_age=15, resolved_share=0.03,
+        min_onset_age=15, resolved_share=0.1,
     ),
     Condition(
         "DEP", ("DEPR_COD",), 0.13,
@@ -202,11 +202,11 @@ CONDITIONS: tuple[Condition, ...] = (
         resolved_share=0.0,
     ),
     Condition(
-        "NDH", ("NDH_COD",), 0.06,
+        "NDH", ("NDH_COD", "IGT_COD", "PRD_COD"), 0.06,
         ((0, 0.0), (17, 0.0), (18, 0.005), (30, 0.015), (40, 0.04), (50, 0.07), (60, 0.1),
          (70, 0.13), (80, 0.13), (105, 0.1)),
         min_age=18, mean_years_since_diagnosis=4.0, min_onset_age=18, resolved_share=0.0,
-        exclusive_with=("DM",),
+        cluster_weights=(0.8, 0.12, 0.08), exclusive_with=("DM",),
     ),
 )  # fmt: skip
 

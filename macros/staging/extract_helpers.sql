@@ -51,3 +51,9 @@
     {%- set result = run_query("select count(*) from glob('" ~ pattern ~ "')") -%}
     {{ return(result.columns[0].values()[0] > 0) }}
 {% endmacro %}
+
+{#- A raw extract row as JSON text for the quarantine, without the reader's filename column
+    (kept separately as source_file). -#}
+{% macro raw_record_json(relation) -%}
+    json_merge_patch(to_json({{ relation }}), '{"filename": null}')
+{%- endmacro %}

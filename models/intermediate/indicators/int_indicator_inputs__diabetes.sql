@@ -1,5 +1,6 @@
 -- One row per patient on the DM register with every date and value the diabetes indicator
--- cascades read (thresholds_and_rules.md 2.1-2.3).
+-- cascades read (thresholds_and_rules.md 2.1-2.3), including the process indicators DM006,
+-- DM012, DM014 and the statin indicators (macros/indicators/diabetes_processes.sql).
 
 with
 
@@ -35,7 +36,37 @@ pivoted as (
         {{ cluster_latest_date('BLDTESTDEC_COD') }} as blood_test_declined_date,
         {{ cluster_latest_date('BPDEC_COD') }} as bp_declined_date,
         {{ cluster_latest_date('HTMAX_COD') }} as htmax_date,
-        {{ cluster_recent_dates('DMINVITE_COD') }} as invitation_dates
+        {{ cluster_recent_dates('DMINVITE_COD') }} as invitation_dates,
+        {{ cluster_latest_date(['PRT_COD', 'MAL_COD']) }} as proteinuria_date,
+        {{ cluster_latest_date(['ACE_COD', 'AII_COD']) }} as acei_arb_date,
+        {{ cluster_latest_date('XACE_COD') }} as ace_contra_persisting_date,
+        {{ cluster_latest_date('TXACE_COD') }} as ace_contra_expiring_date,
+        {{ cluster_latest_date('XAII_COD') }} as arb_contra_persisting_date,
+        {{ cluster_latest_date('TXAII_COD') }} as arb_contra_expiring_date,
+        {{ cluster_latest_date('ACEDEC_COD') }} as ace_declined_date,
+        {{ cluster_latest_date('AIIDEC_COD') }} as arb_declined_date,
+        {{ cluster_latest_date('FOOTEXAM_COD') }} as foot_exam_date,
+        {{ cluster_latest_date('FEPU_COD') }} as foot_exam_unsuitable_date,
+        {{ cluster_latest_date('FEDEC_COD') }} as foot_exam_declined_date,
+        {{ cluster_latest_date('NPTPU_COD') }} as neuropathy_test_unsuitable_date,
+        {{ cluster_latest_date('NPTDEC_COD') }} as neuropathy_test_declined_date,
+        {{ cluster_latest_date('AMPL_COD') }} as left_foot_amputation_date,
+        {{ cluster_latest_date('AMPR_COD') }} as right_foot_amputation_date,
+        {{ cluster_recent_dates('DSEPREF_COD') }} as education_referral_dates,
+        {{ cluster_first_date('DSEPREF_COD') }} as first_education_referral_date,
+        {{ cluster_recent_dates('DSEPSU_COD') }} as education_unavailable_dates,
+        {{ cluster_latest_date('DSEPPU_COD') }} as education_unsuitable_date,
+        {{ cluster_recent_dates('DSEPDEC_COD') }} as education_declined_dates,
+        {{ cluster_latest_of(['DMTYPE1_COD', 'DMTYPE2_COD']) }} as latest_diabetes_type_cluster,
+        {{ cluster_latest_value_date('CVDRISK_COD') }} as cvd_risk_score_date,
+        {{ cluster_latest_value('CVDRISK_COD') }} as cvd_risk_score_value,
+        {{ cluster_first_date(['CHD_COD', 'PAD_COD', 'OSTR_COD', 'TIA_COD']) }} as cvd_history_date,
+        {{ cluster_latest_date('HSTRK_COD') }} as haemorrhagic_stroke_date,
+        {{ cluster_latest_date('STAT_COD') }} as statin_date,
+        {{ cluster_latest_date('CHOLMAX_COD') }} as cholmax_date,
+        {{ cluster_latest_date('XSTAT_COD') }} as statin_contra_persisting_date,
+        {{ cluster_latest_date('TXSTAT_COD') }} as statin_contra_expiring_date,
+        {{ cluster_latest_date('STATINDEC_COD') }} as statin_declined_date
     from register
     left join cluster_summary
         on register.patient_id = cluster_summary.patient_id
@@ -67,7 +98,37 @@ final as (
         blood_pressure.latest_bp_date,
         blood_pressure.latest_bp_systolic,
         blood_pressure.latest_bp_diastolic,
-        coalesce(blood_pressure.is_latest_bp_home_reading, false) as is_latest_bp_home_reading
+        coalesce(blood_pressure.is_latest_bp_home_reading, false) as is_latest_bp_home_reading,
+        pivoted.proteinuria_date,
+        pivoted.acei_arb_date,
+        pivoted.ace_contra_persisting_date,
+        pivoted.ace_contra_expiring_date,
+        pivoted.arb_contra_persisting_date,
+        pivoted.arb_contra_expiring_date,
+        pivoted.ace_declined_date,
+        pivoted.arb_declined_date,
+        pivoted.foot_exam_date,
+        pivoted.foot_exam_unsuitable_date,
+        pivoted.foot_exam_declined_date,
+        pivoted.neuropathy_test_unsuitable_date,
+        pivoted.neuropathy_test_declined_date,
+        pivoted.left_foot_amputation_date,
+        pivoted.right_foot_amputation_date,
+        pivoted.education_referral_dates,
+        pivoted.first_education_referral_date,
+        pivoted.education_unavailable_dates,
+        pivoted.education_unsuitable_date,
+        pivoted.education_declined_dates,
+        pivoted.latest_diabetes_type_cluster,
+        pivoted.cvd_risk_score_date,
+        pivoted.cvd_risk_score_value,
+        pivoted.cvd_history_date,
+        pivoted.haemorrhagic_stroke_date,
+        pivoted.statin_date,
+        pivoted.cholmax_date,
+        pivoted.statin_contra_persisting_date,
+        pivoted.statin_contra_expiring_date,
+        pivoted.statin_declined_date
     from register
     inner join pivoted
         on register.patient_id = pivoted.patient_id

@@ -1,4 +1,4 @@
--- Every raw row that could not be staged, from every extract table, with its reason.
+-- Every raw row that could not be staged, from every extract table, with its one reason.
 
 with
 
@@ -52,6 +52,7 @@ unioned as (
         practice_code as record_id,
         cast(null as varchar) as patient_id,
         practice_code,
+        cast(null as date) as record_date,
         quarantine_reason,
         cast(raw_record as varchar) as raw_record
     from practices
@@ -64,6 +65,7 @@ unioned as (
         patient_id as record_id,
         patient_id,
         cast(null as varchar) as practice_code,
+        date_of_birth as record_date,
         quarantine_reason,
         cast(raw_record as varchar) as raw_record
     from patients
@@ -76,6 +78,7 @@ unioned as (
         concat_ws('|', patient_id, practice_code, cast(start_date as varchar)) as record_id,
         patient_id,
         practice_code,
+        start_date as record_date,
         quarantine_reason,
         cast(raw_record as varchar) as raw_record
     from registrations
@@ -88,6 +91,7 @@ unioned as (
         event_id as record_id,
         patient_id,
         practice_code,
+        event_date as record_date,
         quarantine_reason,
         cast(json_object(
             'event_id', event_id,
@@ -108,6 +112,7 @@ unioned as (
         event_id as record_id,
         patient_id,
         practice_code,
+        issue_date as record_date,
         quarantine_reason,
         cast(json_object(
             'event_id', event_id,
@@ -127,6 +132,7 @@ unioned as (
         concat_ws('|', practice_code, indicator_code) as record_id,
         cast(null as varchar) as patient_id,
         practice_code,
+        achievement_date as record_date,
         quarantine_reason,
         cast(raw_record as varchar) as raw_record
     from manual_achievement

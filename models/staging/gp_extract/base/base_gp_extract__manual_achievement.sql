@@ -27,7 +27,7 @@
             {{ parse_extract_date('source.achievement_date') }} as achievement_date,
             {{ is_unparseable_date('source.achievement_date') }} as is_date_unparseable,
             lower(trim(cast(source.achieved as varchar))) as achieved_text,
-            to_json(source) as raw_record
+            {{ raw_record_json('source') }} as raw_record
         from source
 
     ),

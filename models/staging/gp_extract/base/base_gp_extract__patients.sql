@@ -1,4 +1,5 @@
--- Every raw patient row, typed, with the reason it cannot be staged (null when it can).
+-- Every raw patient row, typed, with the one reason it cannot be staged (null when it can);
+-- checks run most fundamental first and the first that matches is the reason.
 
 with
 
@@ -25,7 +26,7 @@ typed as (
         upper(trim(cast(source.sex as varchar))) as sex,
         {{ parse_extract_date('source.date_of_death') }} as date_of_death,
         {{ is_unparseable_date('source.date_of_death') }} as is_death_date_unparseable,
-        to_json(source) as raw_record
+        {{ raw_record_json('source') }} as raw_record
     from source
 
 ),
@@ -58,6 +59,10 @@ checked as (
             when date_of_birth > {{ extract_date() }} then 'future_date'
             when date_of_death > {{ extract_date() }} then 'future_date'
             when date_of_death < date_of_birth then 'death_before_birth'
+            when
+                {{ age_in_years('date_of_birth', 'coalesce(date_of_death, ' ~ extract_date() ~ ')') }}
+                > {{ dq_threshold('implausible_age', 'max_age_years') }}
+                then 'implausible_age'
             when sex is null or sex not in ('M', 'F', 'I', 'U') then 'invalid_sex'
             when not has_registration then 'patient_without_registration'
         end as quarantine_reason

@@ -18,7 +18,7 @@ typed as (
         {{ clean_identifier('pcn_name') }} as pcn_name,
         {{ clean_ods_code('icb_code') }} as icb_code,
         {{ clean_identifier('icb_name') }} as icb_name,
-        to_json(source) as raw_record
+        {{ raw_record_json('source') }} as raw_record
     from source
 
 ),

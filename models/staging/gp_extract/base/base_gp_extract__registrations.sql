@@ -1,5 +1,6 @@
--- Every raw registration row, typed, with the reason it cannot be staged (null when it can).
--- GMS episodes of one patient may not overlap: the later-starting episode is quarantined.
+-- Every raw registration row, typed, with the one reason it cannot be staged (null when it
+-- can); checks run most fundamental first and the first that matches is the reason. GMS
+-- episodes of one patient may not overlap: the later-starting episode is quarantined.
 
 with
 
@@ -14,6 +15,7 @@ patients as (
     select
         patient_id,
         date_of_birth,
+        date_of_death,
         quarantine_reason
     from {{ ref('base_gp_extract__patients') }}
     where patient_id_rank = 1
@@ -39,7 +41,7 @@ typed as (
         {{ parse_extract_date('source.end_date') }} as end_date,
         {{ is_unparseable_date('source.start_date') }}
         or {{ is_unparseable_date('source.end_date') }} as is_date_unparseable,
-        to_json(source) as raw_record
+        {{ raw_record_json('source') }} as raw_record
     from source
 
 ),
@@ -63,10 +65,15 @@ row_checked as (
             when patients.quarantine_reason is not null then 'patient_quarantined'
             when practices.practice_code is null then 'unknown_practice'
             when typed.start_date < patients.date_of_birth then 'registration_before_birth'
+            when typed.start_date > patients.date_of_death then 'registration_after_death'
             when
                 row_number() over (
-                    partition by typed.patient_id, typed.practice_code, typed.registration_type,
-                    typed.start_date, typed.end_date
+                    partition by
+                        typed.patient_id,
+                        typed.practice_code,
+                        typed.registration_type,
+                        typed.start_date,
+                        typed.end_date
                     order by typed.raw_record
                 ) > 1
                 then 'duplicate_registration'
@@ -96,7 +103,14 @@ gms_sequenced as (
 checked as (
 
     select
-        row_checked.* exclude (row_reason),
+        row_checked.source_file,
+        row_checked.patient_id,
+        row_checked.practice_code,
+        row_checked.registration_type,
+        row_checked.start_date,
+        row_checked.end_date,
+        row_checked.is_date_unparseable,
+        row_checked.raw_record,
         coalesce(
             row_checked.row_reason,
             case
@@ -106,8 +120,9 @@ checked as (
         ) as quarantine_reason
     from row_checked
     left join gms_sequenced
-        on row_checked.raw_record = gms_sequenced.raw_record
-        and row_checked.source_file = gms_sequenced.source_file
+        on
+            row_checked.raw_record = gms_sequenced.raw_record
+            and row_checked.source_file = gms_sequenced.source_file
 
 )
 

@@ -1,0 +1,54 @@
+{#- COPD indicator cascades (thresholds_and_rules.md 2.1). Population: the COPD register
+    (int_indicator_inputs__copd). -#}
+
+{#- COPD010: a COPD review (COPDRVW_COD) in the preceding 12 months with, for the latest review,
+    the number of exacerbations and an MRC dyspnoea grade recorded in the month up to the
+    review (by analogy with AST007 [R]). PCAs: unsuitable, informed dissent, invitations,
+    diagnosed or registered in the 3 months. -#}
+{% macro indicator__copd010() %}
+    {{ qof_indicator_cascade(
+        'COPD010',
+        ref('int_indicator_inputs__copd'),
+        [{'outcome': 'numerator', 'when':
+            within_months('review_date', 12)
+            ~ ' and ' ~ resp_any_date_in_month_before('exacerbation_count_dates', 'review_date')
+            ~ ' and ' ~ resp_any_date_in_month_before('mrc_dates', 'review_date')}]
+        + resp_process_pca_rules('COPDPCAPU', 'COPDPCADEC', resp_invitation_rule('COPDINVITE'))
+    ) }}
+{% endmacro %}
+
+{#- The earliest MRC dyspnoea grade of 3 or more (MRC1_COD) in the preceding 12 months. -#}
+{% macro _copd_first_high_mrc_in_year() -%}
+    list_min(list_filter(coalesce(high_mrc_dates, []), mrc_date -> {{ within_months('mrc_date', 12) }}))
+{%- endmacro %}
+
+{#- COPD014 (2023/24, 2024/25): patients with an MRC grade of 3 or more at any time in the
+    preceding 12 months (the rest are rejected: NOTMRC1, the MRC1 field in reverse), excluding
+    those who attended pulmonary rehabilitation between the diagnosis and that MRC record
+    (PULRHBATT), with an offer of referral to pulmonary rehabilitation on or after the
+    earliest such MRC record (an offer, or a declined referral, which implies one [R]). PCAs:
+    rehabilitation unsuitable, COPD or rehabilitation service unavailable, then the general
+    COPD PCAs. -#}
+{% macro indicator__copd014() %}
+    {%- set high_mrc = _copd_first_high_mrc_in_year() -%}
+    {{ qof_indicator_cascade(
+        'COPD014',
+        ref('int_indicator_inputs__copd'),
+        [
+            {'outcome': 'excluded', 'reason': 'NOTMRC1', 'when': high_mrc ~ ' is null'},
+            {'outcome': 'excluded', 'reason': 'PULRHBATT', 'when':
+                'len(list_filter(coalesce(rehab_attended_dates, []), attended_date -> attended_date >= diagnosis_date'
+                ~ ' and attended_date < ' ~ high_mrc ~ ')) > 0'},
+            {'outcome': 'numerator', 'when':
+                'len(list_filter(coalesce(rehab_offer_dates, []), offer_date -> offer_date >= ' ~ high_mrc
+                ~ ' and offer_date <= ' ~ achievement_date() ~ ')) > 0'},
+        ]
+        + resp_process_pca_rules(
+            'COPDPCAPU', 'COPDPCADEC', resp_invitation_rule('COPDINVITE'),
+            specific_rules=[
+                {'outcome': 'pca', 'reason': 'PULRHBPU', 'when': within_months('rehab_unsuitable_date', 12)},
+                {'outcome': 'pca', 'reason': 'PULRHBSU', 'when': within_months('rehab_unavailable_date', 12)},
+            ]
+        )
+    ) }}
+{% endmacro %}

@@ -1,0 +1,10 @@
+{#- EP register (EP001): aged 18 or over (qof_registers seed) with unresolved epilepsy and an
+    anti-epileptic drug issued in the preceding 6 months (qof_rules.md 4.2 [R]). -#}
+{% macro register__epilepsy() %}
+    {{ qof_register(
+        'EP',
+        diagnosis_clusters=['EPIL_COD'],
+        resolved_clusters=['EPILRES_COD'],
+        required_within_months={'EPILDRUG_COD': 6}
+    ) }}
+{% endmacro %}

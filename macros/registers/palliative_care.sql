@@ -1,0 +1,12 @@
+{#- PC register (PC001): a palliative care code on or after 1 April 2008 not subsequently
+    followed by a "palliative care no longer indicated" code, up to and including the
+    achievement date (PCA_REFERENCE PALCARDAT2). A no-longer-indicated code on the day of the
+    latest palliative care code follows the resolved_same_day_policy var. -#}
+{% macro register__palliative_care() %}
+    {{ qof_register(
+        'PC',
+        diagnosis_clusters=['PALCARE_COD'],
+        resolved_clusters=['PALCARENI_COD'],
+        diagnosis_start_date='2008-04-01'
+    ) }}
+{% endmacro %}

@@ -1,0 +1,74 @@
+-- One row per patient on the CHD register with every date and value the coronary heart
+-- disease indicator cascades read (thresholds_and_rules.md 2.1 and 2.3).
+
+with
+
+register as (
+
+    select * from {{ ref('int_registers__coronary_heart_disease') }}
+
+),
+
+cluster_summary as (
+
+    select * from {{ ref('int_patient_cluster_summary') }}
+
+),
+
+blood_pressure as (
+
+    select * from {{ ref('int_patient_latest_blood_pressure') }}
+
+),
+
+pivoted as (
+
+    select
+        register.patient_id,
+        {{ cluster_latest_date(['SAL_COD', 'NONASPANTIPLTDRUG_COD', 'DOAC_COD', 'VITKANTAG_COD']) }}
+            as antithrombotic_date,
+        {{ cluster_latest_date('XSAL_COD') }} as antithrombotic_contra_persisting_date,
+        {{ cluster_latest_date('TXSAL_COD') }} as antithrombotic_contra_expiring_date,
+        {{ cluster_latest_date('SALDEC_COD') }} as antithrombotic_declined_date,
+        {{ cluster_latest_date('HTMAX_COD') }} as htmax_date,
+        {{ cluster_latest_date('BPDEC_COD') }} as bp_declined_date,
+        {{ cluster_latest_date('CHDPCAPU_COD') }} as unsuitable_date,
+        {{ cluster_latest_date('CHDPCADEC_COD') }} as dissent_date,
+        {{ cluster_recent_dates('CHDINVITE_COD') }} as invitation_dates
+    from register
+    left join cluster_summary
+        on register.patient_id = cluster_summary.patient_id
+    group by register.patient_id
+
+),
+
+final as (
+
+    select
+        register.patient_id,
+        register.practice_code,
+        register.age,
+        register.registration_date,
+        register.diagnosis_date,
+        pivoted.antithrombotic_date,
+        pivoted.antithrombotic_contra_persisting_date,
+        pivoted.antithrombotic_contra_expiring_date,
+        pivoted.antithrombotic_declined_date,
+        pivoted.htmax_date,
+        pivoted.bp_declined_date,
+        pivoted.unsuitable_date,
+        pivoted.dissent_date,
+        pivoted.invitation_dates,
+        blood_pressure.latest_bp_date,
+        blood_pressure.latest_bp_systolic,
+        blood_pressure.latest_bp_diastolic,
+        coalesce(blood_pressure.is_latest_bp_home_reading, false) as is_latest_bp_home_reading
+    from register
+    inner join pivoted
+        on register.patient_id = pivoted.patient_id
+    left join blood_pressure
+        on register.patient_id = blood_pressure.patient_id
+
+)
+
+select * from final

@@ -1,0 +1,3 @@
+-- STIA register (STIA001): any stroke or TIA code, all ages.
+
+{{ register__stroke_tia() }}

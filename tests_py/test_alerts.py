@@ -1,0 +1,307 @@
+"""Every practice gets a data-quality alert holding only its own patients.
+
+Built from the dirty extract of dq_extract.py, whose scenario practices trip each clinical
+coding check; `qof alerts` writes the folders and runs the Great Expectations checkpoint.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections import defaultdict
+from html.parser import HTMLParser
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from dq_extract import (
+    CLEAN_PRACTICE,
+    HIGH_PCA_PRACTICE,
+    SCENARIO_PRACTICE,
+    SCENARIO_PRACTICE_NAME,
+    UNDER_CODED_PRACTICE,
+    dirty_build,
+    table_rows,
+)
+
+from qof_warehouse import alerts
+from qof_warehouse.cli import main
+from qof_warehouse.gx_checks import SUITES, _context, validate_mart
+
+PRACTICES = ["A00001", "A00002", "A00003", UNDER_CODED_PRACTICE, HIGH_PCA_PRACTICE, SCENARIO_PRACTICE]
+HIGH_PCA_PATIENTS = {f"a00005_{number:02d}" for number in range(5)}
+
+# check, practice, subject -> the patients the check must flag (exactly)
+CODING_CHECKS = [
+    ("register_never_monitored", "A00001", "DM_HBA1C", {"p03", "p06"}),
+    ("register_never_monitored", HIGH_PCA_PRACTICE, "DM_HBA1C", HIGH_PCA_PATIENTS),
+    ("conflicting_codes", SCENARIO_PRACTICE, "DM_TYPE", {"a00006_00"}),
+    ("resolved_without_diagnosis", SCENARIO_PRACTICE, "DM_RESOLVED", {"a00006_29"}),
+    ("pca_rate_above_network", HIGH_PCA_PRACTICE, "DM020", HIGH_PCA_PATIENTS),
+    ("invitation_without_follow_up", "A00001", "DM_INVITE", {"p06"}),
+    ("reading_without_value", SCENARIO_PRACTICE, "SYSBP_COD", {"a00006_29"}),
+]
+
+
+@pytest.fixture(scope="module")
+def warehouse() -> Path:
+    return dirty_build().warehouse
+
+
+@pytest.fixture(scope="module")
+def reports(warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("reports") / "data_quality"
+    assert main(["alerts", "--duckdb", str(warehouse), "--out", str(out)]) == 0
+    return out
+
+
+def _query(warehouse: Path, sql: str, parameters: list[object] | None = None) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        return connection.execute(sql, parameters or []).fetchall()
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_every_practice_has_an_alert(warehouse: Path, reports: Path) -> None:
+    in_model = {row[0] for row in _query(warehouse, "select distinct practice_code from dq_practice_alerts")}
+    assert in_model == set(PRACTICES)
+    for practice in PRACTICES:
+        folder = reports / "practices" / practice
+        assert {path.name for path in folder.iterdir()} == {"alerts.csv", "alert_records.csv", "index.html"}
+        assert _csv(folder / "alerts.csv"), practice
+
+
+def test_practice_with_nothing_wrong_is_told_so(warehouse: Path, reports: Path) -> None:
+    rows = _query(
+        warehouse,
+        "select check_code, affected_count from dq_practice_alerts where practice_code = ?",
+        [CLEAN_PRACTICE],
+    )
+    assert rows == [("no_issues_found", 0)]
+    assert (
+        "No data-quality issues found" in (reports / "practices" / CLEAN_PRACTICE / "index.html").read_text()
+    )
+
+
+@pytest.mark.parametrize(
+    ("check", "practice", "subject", "patients"), CODING_CHECKS, ids=[c[0] for c in CODING_CHECKS]
+)
+def test_clinical_coding_check_flags_exactly_the_right_patients(
+    warehouse: Path, reports: Path, check: str, practice: str, subject: str, patients: set[str]
+) -> None:
+    flagged = _query(
+        warehouse,
+        "select patient_id from dq_alert_details "
+        "where check_code = ? and check_subject = ? and practice_code = ?",
+        [check, subject, practice],
+    )
+    assert sorted(patient for (patient,) in flagged) == sorted(patients)
+    alert = [
+        row
+        for row in _csv(reports / "practices" / practice / "alerts.csv")
+        if (row["check_code"], row["check_subject"]) == (check, subject)
+    ]
+    assert len(alert) == 1 and int(alert[0]["affected_count"]) == len(patients)
+
+
+def test_register_far_below_expected_is_flagged(warehouse: Path) -> None:
+    rows = _query(
+        warehouse,
+        """
+        select practice_code, register_code, observed_register, expected_register
+        from dq_practice_register_expected where is_far_below_expected
+        """,
+    )
+    assert [(practice, register, observed) for practice, register, observed, _ in rows] == [
+        (UNDER_CODED_PRACTICE, "DM", 0)
+    ]
+    assert rows[0][3] >= 5
+    alert = _query(
+        warehouse,
+        "select affected_count, observed_value, expected_value from dq_practice_alerts "
+        "where check_code = 'register_under_coding'",
+    )
+    assert alert == [(round(rows[0][3]), 0.0, rows[0][3])]
+
+
+def test_pca_rate_is_compared_with_the_pcn(warehouse: Path) -> None:
+    rows = _query(
+        warehouse,
+        "select pca_rate, pcn_pca_rate from dq_practice_pca_rates "
+        "where practice_code = ? and indicator_code = ?",
+        [HIGH_PCA_PRACTICE, "DM020"],
+    )
+    # 5 PCAs of 20 at the practice; 5 of 49 in PCN U00003 (15 + 29 in the denominator).
+    assert rows == [(0.25, 5 / 49)]
+
+
+def test_invitation_pair_is_not_flagged(warehouse: Path) -> None:
+    # p02's two invitations are 7 days apart, so the invitation PCA applies to them.
+    flagged = _query(
+        warehouse, "select patient_id from dq_alert_details where check_code = 'invitation_without_follow_up'"
+    )
+    assert flagged == [("p06",)]
+
+
+def test_quarantined_rows_reach_their_practice_alert(warehouse: Path) -> None:
+    per_practice = dict(
+        _query(
+            warehouse,
+            "select practice_code, sum(affected_count) from dq_practice_alerts "
+            "where check_category = 'quarantine' group by all",
+        )
+    )
+    attributed = dict(
+        _query(
+            warehouse,
+            "select attributed_practice_code, count(*) from dq_quarantined_rows "
+            "where attributed_practice_code is not null group by all",
+        )
+    )
+    assert per_practice == attributed
+    # An event recorded under an unknown practice code reaches the patient's own practice.
+    assert _query(
+        warehouse,
+        "select attributed_practice_code from dq_quarantined_rows where record_id = 'x_unknown_practice'",
+    ) == [("A00001",)]
+
+
+def _patients_by_practice() -> tuple[dict[str, set[str]], set[str]]:
+    """Each practice's patients (registered there, or with a row recorded there) and all ids."""
+    rows = table_rows()
+    belongs: dict[str, set[str]] = defaultdict(set)
+    for patient, practice, *_ in rows["registrations"]:
+        belongs[practice].add(patient)
+    for table in ("events", "medications"):
+        for _, patient, practice, *_ in rows[table]:
+            belongs[practice].add(patient)
+    everyone = {row[0] for row in rows["patients"] if row[0].strip()}
+    return belongs, everyone
+
+
+@pytest.mark.parametrize("practice", PRACTICES)
+def test_practice_folder_holds_only_its_own_patients(reports: Path, practice: str) -> None:
+    belongs, everyone = _patients_by_practice()
+    folder = reports / "practices" / practice
+    in_csv = {row["patient_id"] for row in _csv(folder / "alert_records.csv") if row["patient_id"]}
+    assert in_csv <= belongs[practice]
+    text = " ".join(path.read_text(encoding="utf-8") for path in folder.iterdir())
+    others = everyone - belongs[practice]
+    leaked = {patient for patient in others if re.search(rf"(?<![\w-]){re.escape(patient)}(?![\w-])", text)}
+    assert leaked == set()
+
+
+def test_practice_page_escapes_what_it_shows(reports: Path) -> None:
+    page = (reports / "practices" / SCENARIO_PRACTICE / "index.html").read_text(encoding="utf-8")
+    assert "<Surgery>" not in page
+    assert "Sixth &lt;Surgery&gt; &amp; Partners" in page
+    assert SCENARIO_PRACTICE_NAME in (reports / "practices" / SCENARIO_PRACTICE / "alerts.csv").read_text()
+
+
+class _TableChecker(HTMLParser):
+    """Fails on table cells or badges outside a row, and counts unclosed tags."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("meta",):
+            return
+        if tag in ("td", "th") and (not self.stack or self.stack[-1] != "tr"):
+            self.problems.append(f"<{tag}> inside <{self.stack[-1] if self.stack else ''}>")
+        if tag == "span" and (not self.stack or self.stack[-1] not in ("td", "p", "li")):
+            self.problems.append(f"<span> inside <{self.stack[-1] if self.stack else ''}>")
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.problems.append(f"</{tag}> does not close <{self.stack[-1] if self.stack else ''}>")
+            return
+        self.stack.pop()
+
+
+def test_pages_are_well_formed(reports: Path) -> None:
+    for page in reports.rglob("index.html"):
+        checker = _TableChecker()
+        checker.feed(page.read_text(encoding="utf-8"))
+        assert (checker.problems, checker.stack) == ([], []), page
+
+
+def test_pcn_and_icb_summaries_hold_counts_only(reports: Path) -> None:
+    assert {path.name for path in (reports / "pcns").iterdir()} == {"U00001", "U00002", "U00003"}
+    assert {path.name for path in (reports / "icbs").iterdir()} == {"QAA", "QBB"}
+    _, everyone = _patients_by_practice()
+    for folder in [*(reports / "pcns").iterdir(), *(reports / "icbs").iterdir()]:
+        assert {path.name for path in folder.iterdir()} == {"summary.csv", "practices.csv", "index.html"}
+        text = " ".join(path.read_text(encoding="utf-8") for path in folder.iterdir())
+        assert not [
+            patient for patient in everyone if re.search(rf"(?<![\w-]){re.escape(patient)}(?![\w-])", text)
+        ]
+    scenario = _csv(reports / "pcns" / "U00003" / "practices.csv")
+    assert [row["practice_code"] for row in scenario] == [
+        UNDER_CODED_PRACTICE,
+        HIGH_PCA_PRACTICE,
+        SCENARIO_PRACTICE,
+    ]
+
+
+def test_extract_page_accounts_for_every_row(reports: Path) -> None:
+    accounting = _csv(reports / "row_accounting.csv")
+    written = {table: len(rows) for table, rows in table_rows().items()}
+    assert {row["table_name"]: int(row["rows_read"]) for row in accounting} == written
+    assert all(row["rows_unaccounted"] == "0" for row in accounting)
+    assert "ROWS LOST" not in (reports / "index.html").read_text()
+
+
+def test_great_expectations_results_are_stored(reports: Path) -> None:
+    results = reports / "great_expectations"
+    summary = json.loads((results / "checkpoint_summary.json").read_text())
+    assert summary["success"] is True and summary["evaluated"] > 20
+    assert {path.stem for path in results.glob("*.json")} == {*SUITES, "checkpoint_summary"}
+
+
+def test_great_expectations_catch_a_lost_row(warehouse: Path) -> None:
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        frame: pd.DataFrame = connection.execute("select * from dq_row_accounting").df()
+        expectations = SUITES["dq_row_accounting"](connection)
+    frame.loc[frame["table_name"] == "events", "rows_unaccounted"] = 1
+    outcome = validate_mart(_context(), "dq_row_accounting", frame, expectations)
+    assert outcome["success"] is False
+    failed = [item["expectation"] for item in outcome["expectations"] if not item["success"]]
+    assert failed == ["expect_column_values_to_be_between"]
+
+
+def test_reports_are_replaced_whole_and_kept_when_writing_fails(
+    warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "reports"
+    with alerts.published_directory(out) as folder:
+        alerts.write_alerts(warehouse, folder)
+    (out / "stale.txt").write_text("from an earlier run")
+    with alerts.published_directory(out) as folder:
+        alerts.write_alerts(warehouse, folder)
+    assert not (out / "stale.txt").exists()
+    before = (out / "index.html").read_text()
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(alerts, "write_network_folders", broken)
+    with pytest.raises(RuntimeError), alerts.published_directory(out) as folder:
+        alerts.write_alerts(warehouse, folder)
+    assert (out / "index.html").read_text() == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["reports"]
+
+
+def test_data_quality_summary_text(warehouse: Path) -> None:
+    text = alerts.format_dq_summary(alerts.collect_dq_summary(warehouse), {"events": 1})
+    assert "every row accounted for" in text
+    assert "WARNING: the file check read 1 rows" in text
+    assert "6 of 6 practices flagged" not in text and "5 of 6 practices flagged" in text
