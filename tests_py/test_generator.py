@@ -166,7 +166,18 @@ def extra_rows(clean: pd.DataFrame, dirty: pd.DataFrame) -> pd.DataFrame:
 # Fixtures
 # ------------------------------------------------------------------------------------------
 
-CONFIG_20K = GeneratorConfig(n_patients=20_000, n_practices=20, n_pcns=4, n_icbs=2, seed=5, dirty_share=0.0)
+# The generator tests run on the diabetes and hypertension clusters only, so their premises
+# (which registers exist, no dm+d clusters) hold however many cluster files the project has.
+CORE_SEED = SEED_DIR / "diabetes_hypertension.csv"
+CONFIG_20K = GeneratorConfig(
+    n_patients=20_000,
+    n_practices=20,
+    n_pcns=4,
+    n_icbs=2,
+    seed=5,
+    dirty_share=0.0,
+    cluster_seed_path=CORE_SEED,
+)
 
 
 @pytest.fixture(scope="module")
@@ -197,8 +208,7 @@ def dirty(dirty_dir: Path) -> dict[str, pd.DataFrame]:
 @pytest.fixture(scope="module")
 def extended_seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     seed = tmp_path_factory.mktemp("seed")
-    for file in sorted(SEED_DIR.glob("*.csv")):
-        shutil.copy(file, seed / file.name)
+    shutil.copy(CORE_SEED, seed / CORE_SEED.name)
     (seed / "zz_test_extra.csv").write_text(EXTRA_SEED_ROWS)
     return seed
 

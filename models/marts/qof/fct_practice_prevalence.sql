@@ -54,7 +54,7 @@ list_sizes as (
         count_if(
             population.age >= coalesce(register_rules.min_age, 0)
             and population.age <= coalesce(register_rules.max_age, 200)
-        ) as age_specific_list_size
+        )::bigint as age_specific_list_size
     from population
     cross join register_rules
     group by population.practice_code, register_rules.register_code
