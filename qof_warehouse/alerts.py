@@ -100,7 +100,6 @@ th{background:#f0f4f5}td.num{text-align:right;font-variant-numeric:tabular-nums}
 class AlertsWritten:
     """What `write_alerts` wrote."""
 
-    directory: Path
     practices: int
     pcns: int
     icbs: int
@@ -301,7 +300,9 @@ def network_page(level: str, code: str, name: str, checks: Sequence[Row], practi
     return html_page(f"Data-quality summary: {level.upper()} {name} ({code})", subtitle, body)
 
 
-def extract_page(accounting: Sequence[Row], quarantine: Sequence[Row], networks: Sequence[Row]) -> str:
+def extract_page(
+    accounting: Sequence[Row], quarantine: Sequence[Row], networks: Sequence[Row], practices: Sequence[Row]
+) -> str:
     accounting_rows = [
         [_cell(row[column], numeric=column != "table_name") for column in ACCOUNTING_COLUMNS]
         + [
@@ -326,6 +327,15 @@ def extract_page(accounting: Sequence[Row], quarantine: Sequence[Row], networks:
             }
         )
     ]
+    practice_rows = [
+        [
+            f'<td><a href="practices/{folder_name(_text(row["practice_code"]))}/index.html">'
+            f"{html.escape(_text(row['practice_code']))}</a></td>",
+            _cell(row["practice_name"]),
+        ]
+        + [_cell(row[column], numeric=True) for column in (*SEVERITIES, "affected_records")]
+        for row in practices
+    ]
     body = (
         "<h2>Every row accounted for</h2>"
         + html_table(["Table", "Read", "Staged", "Quarantined", "Unaccounted", ""], accounting_rows)
@@ -344,7 +354,8 @@ def extract_page(accounting: Sequence[Row], quarantine: Sequence[Row], networks:
         )
         + "<h2>PCN and ICB summaries</h2><ul>"
         + "".join(links)
-        + "</ul><p>Practice alerts are in <code>practices/&lt;practice code&gt;/</code>.</p>"
+        + "</ul><h2>Practice alerts</h2>"
+        + html_table(["Practice", "Name", "High", "Medium", "Low", "Affected records"], practice_rows)
     )
     return html_page("Data quality of the extract", "Rows read, staged and quarantined per table.", body)
 
@@ -406,10 +417,9 @@ def write_network_folders(connection: duckdb.DuckDBPyConnection, directory: Path
             members = [alert for alert in alerts if (_text(alert[f"{level}_code"]) or "UNALIGNED") == code]
             folder = directory / f"{level}s" / folder_name(code)
             write_csv(folder / "summary.csv", NETWORK_COLUMNS, checks)
-            write_csv(folder / "practices.csv", PRACTICE_COUNT_COLUMNS, practice_counts(members))
-            page = network_page(
-                level, code, _text(checks[0]["network_name"]), checks, practice_counts(members)
-            )
+            counts = practice_counts(members)
+            write_csv(folder / "practices.csv", PRACTICE_COUNT_COLUMNS, counts)
+            page = network_page(level, code, _text(checks[0]["network_name"]), checks, counts)
             (folder / "index.html").write_text(page, encoding="utf-8")
         written[level] = len(codes)
     return written
@@ -426,17 +436,13 @@ def write_alerts(duckdb_path: Path, directory: Path) -> AlertsWritten:
             connection, "select * from dq_quarantine_summary order by table_name, quarantine_reason"
         )
         network_rows = _rows(connection, "select * from dq_network_alerts")
-        flagged = connection.execute(
-            "select count(*) from dq_practice_alerts where check_code != 'no_issues_found'"
-        ).fetchone()
+        alerts = _rows(connection, "select * from dq_practice_alerts order by practice_code")
     write_csv(directory / "row_accounting.csv", ACCOUNTING_COLUMNS, accounting)
     write_csv(directory / "quarantine_summary.csv", QUARANTINE_COLUMNS, quarantine)
-    (directory / "index.html").write_text(
-        extract_page(accounting, quarantine, network_rows), encoding="utf-8"
-    )
-    return AlertsWritten(
-        directory, practices, networks["pcn"], networks["icb"], int(flagged[0]) if flagged else 0
-    )
+    page = extract_page(accounting, quarantine, network_rows, practice_counts(alerts))
+    (directory / "index.html").write_text(page, encoding="utf-8")
+    flagged = sum(alert["check_code"] != "no_issues_found" for alert in alerts)
+    return AlertsWritten(practices, networks["pcn"], networks["icb"], flagged)
 
 
 @contextmanager

@@ -167,7 +167,7 @@ def checkpoint(path: Path) -> None:
 def swap_in(built: Path, target: Path) -> None:
     """Replace `target` by `built` in one rename; a stale log of the old file goes first."""
     checkpoint(built)
-    remove_database(built.with_name(f"{built.name}.tmp"))
+    shutil.rmtree(built.with_name(f"{built.name}.tmp"), ignore_errors=True)
     stale_wal = target.with_name(f"{target.name}.wal")
     if stale_wal.exists():
         stale_wal.unlink()

@@ -521,7 +521,7 @@ TREATMENTS: tuple[Treatment, ...] = (
     Treatment(("STAT_COD",), ("CKD",), 0.5),
     Treatment(("ACEI_COD", "ACE_COD"), ("HF",), 0.6, group="raas"),
     Treatment(("ACEI_COD", "ACE_COD"), ("HYP",), 0.35, group="raas"),
-    Treatment(("ARB_COD",), ("HYP",), 0.2, group="raas"),
+    Treatment(("ARB_COD", "AII_COD"), ("HYP",), 0.2, group="raas"),
     Treatment(("ASTTRT_COD",), ("AST",), 0.85),
     Treatment(("EPILDRUG_COD",), ("EP",), 0.85),
     Treatment(("LIT_COD",), ("MH",), 0.08),

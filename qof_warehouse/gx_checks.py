@@ -69,10 +69,13 @@ def _row_accounting(_: duckdb.DuckDBPyConnection) -> Expectations:
     ]
 
 
+def _staged_practices(connection: duckdb.DuckDBPyConnection) -> list[str]:
+    rows = connection.execute("select practice_code from stg_gp_extract__practices").fetchall()
+    return [row[0] for row in rows]
+
+
 def _practice_alerts(connection: duckdb.DuckDBPyConnection) -> Expectations:
-    practices = [
-        row[0] for row in connection.execute("select practice_code from stg_gp_extract__practices").fetchall()
-    ]
+    practices = _staged_practices(connection)
     return [
         gxe.ExpectColumnDistinctValuesToEqualSet(column="practice_code", value_set=practices),
         gxe.ExpectColumnValuesToBeInSet(column="severity", value_set=SEVERITIES),
@@ -83,9 +86,7 @@ def _practice_alerts(connection: duckdb.DuckDBPyConnection) -> Expectations:
 
 
 def _alert_details(connection: duckdb.DuckDBPyConnection) -> Expectations:
-    practices = [
-        row[0] for row in connection.execute("select practice_code from stg_gp_extract__practices").fetchall()
-    ]
+    practices = _staged_practices(connection)
     return [
         gxe.ExpectColumnValuesToBeInSet(column="practice_code", value_set=practices),
         gxe.ExpectColumnValuesToNotBeNull(column="check_code"),

@@ -348,15 +348,15 @@ def _scenario_patients() -> tuple[list[Row], list[Row], list[Row]]:
     Thirty patients aged 60-69 at each practice, half men and half women. A00004 codes no
     diabetes (far below the extract's rate: register_under_coding). A00005 has 20 diabetics,
     5 of whom have an informed-dissent PCA and no HbA1c (pca_rate_above_network against the
-    PCN, and register_never_monitored). A00006 has 30 well-monitored diabetics, one also coded
-    type 1 (conflicting_codes), one non-diabetic with a diabetes resolved code and no
-    diagnosis (resolved_without_diagnosis) and one blood pressure without a value
+    PCN, and register_never_monitored). A00006 has 29 well-monitored diabetics, one also coded
+    type 1 (conflicting_codes), and one non-diabetic with a diabetes resolved code and no
+    diagnosis (resolved_without_diagnosis) and a blood pressure without a value
     (reading_without_value).
     """
     patients: list[Row] = []
     registrations: list[Row] = []
     events: list[Row] = []
-    for practice, diabetics in ((UNDER_CODED_PRACTICE, 0), (HIGH_PCA_PRACTICE, 20), (SCENARIO_PRACTICE, 30)):
+    for practice, diabetics in ((UNDER_CODED_PRACTICE, 0), (HIGH_PCA_PRACTICE, 20), (SCENARIO_PRACTICE, 29)):
         for number in range(30):
             patient = f"{practice.lower()}_{number:02d}"
             patients.append((patient, f"{1955 + number % 10}-06-01", "MF"[number % 2], ""))
@@ -370,11 +370,9 @@ def _scenario_patients() -> tuple[list[Row], list[Row], list[Row]]:
     scenario = SCENARIO_PRACTICE.lower()
     events += [
         (f"{scenario}_00", SCENARIO_PRACTICE, "2016-01-01", DM_TYPE_1, ""),
+        (f"{scenario}_29", SCENARIO_PRACTICE, "2020-01-01", DM_RESOLVED, ""),
         (f"{scenario}_29", SCENARIO_PRACTICE, "2024-01-10", SYSTOLIC, ""),
     ]
-    # a non-diabetic at A00006: make patient 29 not diabetic, with only a resolved code
-    events = [event for event in events if not (event[0] == f"{scenario}_29" and event[3] in (DM, HBA1C))]
-    events.append((f"{scenario}_29", SCENARIO_PRACTICE, "2020-01-01", DM_RESOLVED, ""))
     return patients, registrations, events
 
 

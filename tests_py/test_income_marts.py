@@ -117,7 +117,8 @@ def test_patients_needed_by_brute_force(warehouse: Path) -> None:
         where opportunities.opportunity_status in ('reachable', 'income_protected')
         """,
     )
-    assert len(rows) == 3  # A00001 DM020 and DM033, A00003 HYP008
+    hand_worked = [row for row in rows if row[1] in ("DM020", "DM021", "DM033", "HYP008", "HYP009")]
+    assert len(hand_worked) == 3  # A00001 DM020 and DM033, A00003 HYP008
     for _, _, numerator, denominator, lower, upper, maximum, to_next, to_upper in rows:
         low, high = Fraction(lower), Fraction(upper)
         now = exact_points(numerator, denominator, low, high, maximum)

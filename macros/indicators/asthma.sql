@@ -69,6 +69,20 @@
     )
 {%- endmacro %}
 
+{#- A cascade population: `relation` with extra columns (`columns`: name -> SQL expression) so
+    that long conditions are written once, not in both CASE expressions of the cascade, and
+    list filters can compare with a column (DuckDB allows no subquery inside a lambda). -#}
+{% macro resp_population(relation, columns) -%}
+    (
+        select
+            inputs.*
+            {%- for name, expression in columns.items() %},
+            {{ expression }} as {{ name }}
+            {%- endfor %}
+        from {{ relation }} as inputs
+    )
+{%- endmacro %}
+
 {#- AST011 numerator at one anchor date: quality-assured spirometry plus one other objective
     test (FeNO, bronchodilator reversibility or peak-flow variability) in the window. -#}
 {% macro _resp_ast011_tests_done(anchor) -%}
@@ -81,12 +95,13 @@
 {#- An AST011 exception code (`dates_column`) in the 186 days (6 months) after the diagnosis or
     after a registration that followed the diagnosis. -#}
 {% macro _resp_ast011_after_anchor(dates_column) -%}
-    (
+    coalesce(
         {{ resp_any_date_around(dates_column, 'diagnosis_date', 0, 186) }}
         or (
             registration_date > diagnosis_date
             and {{ resp_any_date_around(dates_column, 'registration_date', 0, 186) }}
-        )
+        ),
+        false
     )
 {%- endmacro %}
 
@@ -98,12 +113,14 @@
 {% macro indicator__ast007() %}
     {{ qof_indicator_cascade(
         'AST007',
-        ref('int_indicator_inputs__asthma'),
-        [{'outcome': 'numerator', 'when':
-            within_months('review_date', 12)
-            ~ ' and list_contains(coalesce(action_plan_dates, []), review_date)'
-            ~ ' and ' ~ resp_any_date_in_month_before('control_assessment_dates', 'review_date')
-            ~ ' and ' ~ resp_any_date_in_month_before('exacerbation_count_dates', 'review_date')}]
+        resp_population(ref('int_indicator_inputs__asthma'), {
+            'is_review_complete': 'coalesce(' ~ within_months('review_date', 12)
+                ~ ' and list_contains(coalesce(action_plan_dates, []), review_date)'
+                ~ ' and ' ~ resp_any_date_in_month_before('control_assessment_dates', 'review_date')
+                ~ ' and ' ~ resp_any_date_in_month_before('exacerbation_count_dates', 'review_date')
+                ~ ', false)',
+        }),
+        [{'outcome': 'numerator', 'when': 'is_review_complete'}]
         + resp_process_pca_rules(
             'ASTPCAPU', 'ASTPCADEC', resp_invitation_rule('ASTINVITE1'),
             declined_rules=[{'outcome': 'pca', 'reason': 'ASTMONDEC', 'when': within_months('monitoring_declined_date', 12)}]
@@ -142,13 +159,24 @@
 {% macro indicator__ast011(backstop_date='2023-04-01') %}
     {{ qof_indicator_cascade(
         'AST011',
-        ref('int_indicator_inputs__asthma'),
+        resp_population(ref('int_indicator_inputs__asthma'), {
+            'is_tested': 'coalesce(' ~ _resp_ast011_tests_done('diagnosis_date')
+                ~ ' or (registration_date > diagnosis_date and '
+                ~ _resp_ast011_tests_done('registration_date') ~ '), false)',
+            'is_spirometry_unsuitable': _resp_ast011_after_anchor('spirometry_unsuitable_dates'),
+            'is_spirometry_unavailable': _resp_ast011_after_anchor('spirometry_unavailable_dates'),
+            'is_feno_unavailable': _resp_ast011_after_anchor('feno_unavailable_dates'),
+            'is_asthma_service_unavailable': _resp_ast011_after_anchor('asthma_service_unavailable_dates'),
+            'is_spirometry_declined': _resp_ast011_after_anchor('spirometry_declined_dates'),
+            'has_diagnosis_invitations': 'coalesce(' ~ resp_invitation_pair_between(
+                'all_invitation_dates', 'diagnosis_date - 93', 'diagnosis_date + 186') ~ ', false)',
+            'has_registration_invitations': 'coalesce(registration_date > diagnosis_date and '
+                ~ resp_invitation_pair_between('all_invitation_dates', 'registration_date', 'registration_date + 186')
+                ~ ', false)',
+        }),
         [
             {'outcome': 'excluded', 'reason': 'DIAG_DAT23', 'when': "diagnosis_date < date '" ~ backstop_date ~ "'"},
-            {'outcome': 'numerator', 'when':
-                _resp_ast011_tests_done('diagnosis_date')
-                ~ ' or (registration_date > diagnosis_date and '
-                ~ _resp_ast011_tests_done('registration_date') ~ ')'},
+            {'outcome': 'numerator', 'when': 'is_tested'},
             {'outcome': 'excluded', 'reason': 'DIAGASTTST', 'when': within_months('diagnosis_date', 6)},
             {'outcome': 'excluded', 'reason': 'REGASTTST',
                 'when': within_months('registration_date', 6) ~ ' and registration_date > diagnosis_date'},
@@ -156,21 +184,15 @@
         + resp_process_pca_rules(
             'ASTPCAPU', 'ASTPCADEC',
             [
-                {'outcome': 'pca', 'reason': 'ASTDIAGINV',
-                    'when': resp_invitation_pair_between(
-                        'all_invitation_dates', 'diagnosis_date - 93', 'diagnosis_date + 186')},
-                {'outcome': 'pca', 'reason': 'ASTREGINV',
-                    'when': 'registration_date > diagnosis_date and ' ~ resp_invitation_pair_between(
-                        'all_invitation_dates', 'registration_date', 'registration_date + 186')},
+                {'outcome': 'pca', 'reason': 'ASTDIAGINV', 'when': 'has_diagnosis_invitations'},
+                {'outcome': 'pca', 'reason': 'ASTREGINV', 'when': 'has_registration_invitations'},
             ],
-            specific_rules=[
-                {'outcome': 'pca', 'reason': 'SPIRPUSP1', 'when': _resp_ast011_after_anchor('spirometry_unsuitable_dates')},
-            ],
+            specific_rules=[{'outcome': 'pca', 'reason': 'SPIRPUSP1', 'when': 'is_spirometry_unsuitable'}],
             declined_rules=[
-                {'outcome': 'pca', 'reason': 'SPIRPCASU1', 'when': _resp_ast011_after_anchor('spirometry_unavailable_dates')},
-                {'outcome': 'pca', 'reason': 'FENOPCASU1', 'when': _resp_ast011_after_anchor('feno_unavailable_dates')},
-                {'outcome': 'pca', 'reason': 'ASTPCASU1', 'when': _resp_ast011_after_anchor('asthma_service_unavailable_dates')},
-                {'outcome': 'pca', 'reason': 'SPIRDECSP1', 'when': _resp_ast011_after_anchor('spirometry_declined_dates')},
+                {'outcome': 'pca', 'reason': 'SPIRPCASU1', 'when': 'is_spirometry_unavailable'},
+                {'outcome': 'pca', 'reason': 'FENOPCASU1', 'when': 'is_feno_unavailable'},
+                {'outcome': 'pca', 'reason': 'ASTPCASU1', 'when': 'is_asthma_service_unavailable'},
+                {'outcome': 'pca', 'reason': 'SPIRDECSP1', 'when': 'is_spirometry_declined'},
                 {'outcome': 'pca', 'reason': 'ASTMONDEC', 'when': within_months('monitoring_declined_date', 12)},
             ]
         )
@@ -186,18 +208,19 @@
 {% macro indicator__ast012(backstop_date='2025-04-01') %}
     {{ qof_indicator_cascade(
         'AST012',
-        ref('int_indicator_inputs__asthma'),
+        resp_population(ref('int_indicator_inputs__asthma'), {
+            'is_tested': 'coalesce(' ~ resp_any_date_around('spirometry_dates', 'diagnosis_date', 93, 93)
+                ~ ' or ' ~ resp_any_date_around('other_test_dates', 'diagnosis_date', 93, 93) ~ ', false)',
+            'has_diagnosis_invitations': 'coalesce(' ~ resp_invitation_pair_between(
+                'all_invitation_dates', 'diagnosis_date - 93', 'diagnosis_date + 93') ~ ', false)',
+        }),
         [
             {'outcome': 'excluded', 'reason': 'DIAG_DAT25', 'when': "diagnosis_date < date '" ~ backstop_date ~ "'"},
-            {'outcome': 'numerator', 'when':
-                resp_any_date_around('spirometry_dates', 'diagnosis_date', 93, 93)
-                ~ ' or ' ~ resp_any_date_around('other_test_dates', 'diagnosis_date', 93, 93)},
+            {'outcome': 'numerator', 'when': 'is_tested'},
         ]
         + resp_process_pca_rules(
             'ASTPCAPU', 'ASTPCADEC',
-            [{'outcome': 'pca', 'reason': 'ASTDIAGINV',
-                'when': resp_invitation_pair_between(
-                    'all_invitation_dates', 'diagnosis_date - 93', 'diagnosis_date + 93')}],
+            [{'outcome': 'pca', 'reason': 'ASTDIAGINV', 'when': 'has_diagnosis_invitations'}],
             declined_rules=[
                 {'outcome': 'pca', 'reason': 'ASTMONDEC', 'when': within_months('monitoring_declined_date', 12)},
             ]

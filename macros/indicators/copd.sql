@@ -17,31 +17,31 @@
     ) }}
 {% endmacro %}
 
-{#- The earliest MRC dyspnoea grade of 3 or more (MRC1_COD) in the preceding 12 months. -#}
-{% macro _copd_first_high_mrc_in_year() -%}
-    list_min(list_filter(coalesce(high_mrc_dates, []), mrc_date -> {{ within_months('mrc_date', 12) }}))
-{%- endmacro %}
-
 {#- COPD014 (2023/24, 2024/25): patients with an MRC grade of 3 or more at any time in the
     preceding 12 months (the rest are rejected: NOTMRC1, the MRC1 field in reverse), excluding
-    those who attended pulmonary rehabilitation between the diagnosis and that MRC record
-    (PULRHBATT), with an offer of referral to pulmonary rehabilitation on or after the
-    earliest such MRC record (an offer, or a declined referral, which implies one [R]). PCAs:
-    rehabilitation unsuitable, COPD or rehabilitation service unavailable, then the general
-    COPD PCAs. -#}
+    those who attended pulmonary rehabilitation between the diagnosis and the earliest such MRC
+    record (PULRHBATT), with an offer of referral to pulmonary rehabilitation on or after that
+    MRC record (an offer, or a declined referral, which implies one [R]). PCAs: rehabilitation
+    unsuitable, COPD or rehabilitation service unavailable, then the general COPD PCAs. -#}
 {% macro indicator__copd014() %}
-    {%- set high_mrc = _copd_first_high_mrc_in_year() -%}
     {{ qof_indicator_cascade(
         'COPD014',
-        ref('int_indicator_inputs__copd'),
+        resp_population(
+            resp_population(ref('int_indicator_inputs__copd'), {
+                'first_high_mrc_date': 'list_min(list_filter(coalesce(high_mrc_dates, []), mrc_date -> '
+                    ~ within_months('mrc_date', 12) ~ '))',
+            }),
+            {
+                'attended_before_mrc': 'len(list_filter(coalesce(rehab_attended_dates, []), attended_date -> '
+                    ~ 'attended_date >= diagnosis_date and attended_date < first_high_mrc_date)) > 0',
+                'offered_after_mrc': 'len(list_filter(coalesce(rehab_offer_dates, []), offer_date -> '
+                    ~ 'offer_date >= first_high_mrc_date and offer_date <= ' ~ achievement_date() ~ ')) > 0',
+            }
+        ),
         [
-            {'outcome': 'excluded', 'reason': 'NOTMRC1', 'when': high_mrc ~ ' is null'},
-            {'outcome': 'excluded', 'reason': 'PULRHBATT', 'when':
-                'len(list_filter(coalesce(rehab_attended_dates, []), attended_date -> attended_date >= diagnosis_date'
-                ~ ' and attended_date < ' ~ high_mrc ~ ')) > 0'},
-            {'outcome': 'numerator', 'when':
-                'len(list_filter(coalesce(rehab_offer_dates, []), offer_date -> offer_date >= ' ~ high_mrc
-                ~ ' and offer_date <= ' ~ achievement_date() ~ ')) > 0'},
+            {'outcome': 'excluded', 'reason': 'NOTMRC1', 'when': 'first_high_mrc_date is null'},
+            {'outcome': 'excluded', 'reason': 'PULRHBATT', 'when': 'attended_before_mrc'},
+            {'outcome': 'numerator', 'when': 'offered_after_mrc'},
         ]
         + resp_process_pca_rules(
             'COPDPCAPU', 'COPDPCADEC', resp_invitation_rule('COPDINVITE'),

@@ -435,7 +435,7 @@ def _smoking(ctx: Context, states: dict[str, ConditionState]) -> None:
     offer_day = np.where(
         offer_recent, _between(rng, low, end_all), _between(rng, np.maximum(wl_all - 365, low - 365), wl_all)
     )
-    offered = offer_recent | offer_older
+    offered = (offer_recent | offer_older) & (status_day > 0)  # offers go with a recorded status
     referral = rng.random(m) < 0.6
     _add(ctx, rng, idx[offered & referral], offer_day[offered & referral], "REFERSSSA_COD")
     _add(ctx, rng, idx[offered & ~referral], offer_day[offered & ~referral], "PHARM_COD")

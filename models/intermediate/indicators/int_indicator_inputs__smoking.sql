@@ -67,12 +67,17 @@ final as (
         smoking_conditions.condition_diagnosis_date,
         pivoted.smoking_status_date,
         coalesce(
-            pivoted.current_smoker_date >= greatest(pivoted.ex_smoker_date, pivoted.never_smoked_date, pivoted.current_smoker_date),
+            pivoted.current_smoker_date
+            >= greatest(pivoted.ex_smoker_date, pivoted.never_smoked_date, pivoted.current_smoker_date),
             false
         ) as is_current_smoker,
         coalesce(
             pivoted.never_smoked_date > greatest(pivoted.current_smoker_date, pivoted.ex_smoker_date)
-            or (pivoted.current_smoker_date is null and pivoted.ex_smoker_date is null and pivoted.never_smoked_date is not null),
+            or (
+                pivoted.current_smoker_date is null
+                and pivoted.ex_smoker_date is null
+                and pivoted.never_smoked_date is not null
+            ),
             false
         ) as is_never_smoker,
         pivoted.never_smoked_date,
