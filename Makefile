@@ -24,9 +24,12 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 generate: install
 	$(BIN)/qof generate --out $(EXTRACT_DIR)
 
+# Build the warehouse (with data-quality alerts, Great Expectations checkpoint and worklists),
+# then the month-by-month trajectory of this QOF year and the one before.
 run: install
 	@test -f $(EXTRACT_DIR)/practices.csv -o -f $(EXTRACT_DIR)/practices.parquet || $(BIN)/qof generate --out $(EXTRACT_DIR)
 	$(BIN)/qof build --extract-dir $(EXTRACT_DIR)
+	$(BIN)/qof trajectory --extract-dir $(EXTRACT_DIR)
 
 build: install
 	$(BIN)/qof build --extract-dir $(EXTRACT_DIR)
@@ -42,7 +45,8 @@ pytest: install
 # dbt build (all data and unit tests) on a small generated extract with dirty rows.
 dbt-test: install
 	$(BIN)/qof generate --out $(TEST_EXTRACT_DIR) --patients 4000 --practices 6 --pcns 2 --icbs 2 --seed 7
-	$(BIN)/qof build --extract-dir $(TEST_EXTRACT_DIR) --duckdb $(TEST_DUCKDB)
+	$(BIN)/qof build --extract-dir $(TEST_EXTRACT_DIR) --duckdb $(TEST_DUCKDB) \
+		--alerts-dir target/test_output/data_quality --worklists-dir target/test_output/worklists
 
 test: lint pytest dbt-test
 
@@ -50,7 +54,7 @@ bench: install
 	$(BIN)/python -m qof_warehouse.bench
 
 docs: install
-	QOF_EXTRACT_DIR=$(EXTRACT_DIR) $(BIN)/dbt docs generate --profiles-dir . --static
+	QOF_EXTRACT_DIR=$(EXTRACT_DIR) QOF_DUCKDB=target/qof_warehouse.duckdb $(BIN)/dbt docs generate --profiles-dir . --static
 
 clean:
-	rm -rf target logs data/synthetic data/bench
+	rm -rf target logs output data/synthetic

@@ -25,8 +25,12 @@ from qof_warehouse.dbt_runner import (
 )
 from qof_warehouse.extract_check import ExtractError, ExtractLayout, check_extract
 from qof_warehouse.summary import collect_summary, format_summary
+from qof_warehouse.trajectory import TrajectoryError, default_trajectory_dates, run_trajectory
+from qof_warehouse.worklists import write_worklists
 
 DEFAULT_ALERTS_DIR = PROJECT_ROOT / "output" / "data_quality"
+DEFAULT_WORKLISTS_DIR = PROJECT_ROOT / "output" / "worklists"
+DEFAULT_QOF_YEAR = "2023-24"
 EXIT_BAD_EXTRACT = 2
 EXIT_LOCKED = 3
 EXIT_EXPECTATIONS_FAILED = 4
@@ -137,7 +141,10 @@ def _build(args: argparse.Namespace) -> int:
     print(format_dq_summary(collect_dq_summary(result.warehouse), layout.row_counts))
     if args.no_alerts:
         return 0
-    return _publish_reports(result.warehouse, Path(args.alerts_dir))
+    status = _publish_reports(result.warehouse, Path(args.alerts_dir))
+    worklists = write_worklists(result.warehouse, Path(args.worklists_dir))
+    print(f"{len(worklists)} screening and cancer-care worklist files written to {args.worklists_dir}")
+    return status
 
 
 def _alerts(args: argparse.Namespace) -> int:
@@ -149,6 +156,33 @@ def _summary(args: argparse.Namespace) -> int:
     print(format_summary(*collect_summary(Path(args.duckdb))))
     print()
     print(format_dq_summary(collect_dq_summary(Path(args.duckdb))))
+    return 0
+
+
+def _worklists(args: argparse.Namespace) -> int:
+    written = write_worklists(Path(args.duckdb), Path(args.out))
+    print(f"{len(written)} worklist files written to {args.out}")
+    return 0
+
+
+def _trajectory(args: argparse.Namespace) -> int:
+    layout = _checked_extract(args.extract_dir)
+    if layout is None:
+        return EXIT_BAD_EXTRACT
+    settings = BuildSettings(
+        extract_dir=Path(args.extract_dir),
+        duckdb_path=Path(args.duckdb),
+        extract_format=layout.file_format,
+        extract_layout=layout.layout,
+        qof_year=args.qof_year,
+    )
+    dates = args.dates or default_trajectory_dates(args.qof_year or DEFAULT_QOF_YEAR, not args.this_year_only)
+    try:
+        built = run_trajectory(settings, dates)
+    except TrajectoryError as error:
+        _error(str(error))
+        return 1
+    print(f"trajectory built at {len(built)} month-ends: {built[0]} to {built[-1]}")
     return 0
 
 
@@ -185,7 +219,10 @@ def _register_build(commands: Commands) -> None:
     parser.add_argument("--achievement-date", default=None, help="e.g. 2024-03-31")
     parser.add_argument("--qof-year", default=None, help="e.g. 2023-24")
     parser.add_argument("--alerts-dir", default=str(DEFAULT_ALERTS_DIR), help="where the alerts are written")
-    parser.add_argument("--no-alerts", action="store_true", help="skip the alerts and the GX checkpoint")
+    parser.add_argument("--worklists-dir", default=str(DEFAULT_WORKLISTS_DIR), help="where the worklists go")
+    parser.add_argument(
+        "--no-alerts", action="store_true", help="skip the alerts, worklists and the GX checkpoint"
+    )
     parser.add_argument("dbt_args", nargs=argparse.REMAINDER, help="extra dbt arguments")
     parser.set_defaults(handler=_build)
 
@@ -209,12 +246,39 @@ def _register_summary(commands: Commands) -> None:
     parser.set_defaults(handler=_summary)
 
 
+def _register_worklists(commands: Commands) -> None:
+    parser = commands.add_parser(
+        "worklists",
+        help="write each practice's screening and cancer-care worklists as CSV files",
+    )
+    parser.add_argument("--duckdb", default=str(DEFAULT_DUCKDB))
+    parser.add_argument("--out", default=str(DEFAULT_WORKLISTS_DIR))
+    parser.set_defaults(handler=_worklists)
+
+
+def _register_trajectory(commands: Commands) -> None:
+    parser = commands.add_parser(
+        "trajectory",
+        help="build the month-by-month trajectory into a warehouse",
+        description="Build fct_practice_indicator_trajectory at every month-end of the QOF year "
+        "and of the year before (or at --dates), adding only the months not yet built.",
+    )
+    parser.add_argument("--extract-dir", default=str(DEFAULT_EXTRACT_DIR))
+    parser.add_argument("--duckdb", default=str(DEFAULT_DUCKDB))
+    parser.add_argument("--qof-year", default=None, help=f"e.g. 2023-24 (default {DEFAULT_QOF_YEAR})")
+    parser.add_argument("--dates", nargs="+", default=None, help="month-end dates, e.g. 2023-04-30")
+    parser.add_argument("--this-year-only", action="store_true", help="skip the same months last year")
+    parser.set_defaults(handler=_trajectory)
+
+
 REGISTRARS: tuple[Callable[[Commands], None], ...] = (
     _register_generate,
     _register_check,
     _register_build,
     _register_alerts,
     _register_summary,
+    _register_worklists,
+    _register_trajectory,
 )
 
 

@@ -28,9 +28,7 @@ order by register_code
 def collect_summary(duckdb_path: Path) -> tuple[dict[str, object], list[tuple[str, int, float]]]:
     """Headline figures and register sizes (code, patients, prevalence %) of a warehouse."""
     with duckdb.connect(str(duckdb_path), read_only=True) as connection:
-        figures = {
-            name: connection.execute(query).fetchone()[0] for name, query in SUMMARY_QUERIES.items()
-        }
+        figures = {name: connection.execute(query).fetchone()[0] for name, query in SUMMARY_QUERIES.items()}
         registers = [tuple(row) for row in connection.execute(REGISTER_QUERY).fetchall()]
     return figures, registers
 

@@ -38,17 +38,17 @@
             any_value(qof_year) as qof_year,
             count(*) as practice_count,
             sum(cpi_list_size) as cpi_list_size,
-            sum(max_points) as max_points,
-            sum(achieved_points) as achieved_points,
-            sum(paid_points) as paid_points,
-            sum(income_gbp) as income_gbp,
-            sum(prevalence_adjusted_income_gbp) as prevalence_adjusted_income_gbp,
-            sum(income_protected_income_gbp) as income_protected_income_gbp,
+            {{ exact_sum('max_points') }} as max_points,
+            {{ exact_sum('achieved_points') }} as achieved_points,
+            {{ exact_sum('paid_points') }} as paid_points,
+            {{ exact_sum('income_gbp') }} as income_gbp,
+            {{ exact_sum('prevalence_adjusted_income_gbp') }} as prevalence_adjusted_income_gbp,
+            {{ exact_sum('income_protected_income_gbp') }} as income_protected_income_gbp,
             count(*) filter (where has_previous_year_result) as practices_with_previous_year_result,
-            sum(previous_year_points) as previous_year_points,
-            sum(aspiration_gbp) as aspiration_gbp,
-            sum(aspiration_monthly_gbp) as aspiration_monthly_gbp,
-            sum(balancing_payment_gbp) as balancing_payment_gbp
+            {{ exact_sum('previous_year_points') }} as previous_year_points,
+            {{ exact_sum('aspiration_gbp') }} as aspiration_gbp,
+            {{ exact_sum('aspiration_monthly_gbp') }} as aspiration_monthly_gbp,
+            {{ exact_sum('balancing_payment_gbp') }} as balancing_payment_gbp
         from practice_totals
         group by {{ level }}_code
 

@@ -38,6 +38,6 @@
 
 {#- The cluster (of `clusters`) coded most recently. -#}
 {% macro cluster_latest_of(clusters) -%}
-    arg_max(cluster_summary.cluster_code, cluster_summary.latest_date)
+    arg_max(cluster_summary.cluster_code, struct_pack(d := cluster_summary.latest_date, c := cluster_summary.cluster_code))
         filter (where cluster_summary.cluster_code in {{ _cluster_list(clusters) }})
 {%- endmacro %}

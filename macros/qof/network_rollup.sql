@@ -63,9 +63,9 @@
             cast(sum(numerator) as bigint) as numerator,
             cast(sum(pca_count) as bigint) as pca_count,
             cast(sum(exclusion_count) as bigint) as exclusion_count,
-            sum(max_points) as max_points,
-            sum(points) as points,
-            sum(income_gbp) as income_gbp
+            {{ exact_sum('max_points') }} as max_points,
+            {{ exact_sum('points') }} as points,
+            {{ exact_sum('income_gbp') }} as income_gbp
         from practice_rows
         group by {{ level }}_code, indicator_code
 

@@ -66,7 +66,7 @@
         select
             patient_id,
             max(event_date) as latest_diagnosis_date,
-            arg_max(code, event_date) as latest_diagnosis_code
+            arg_max(code, struct_pack(d := event_date, c := code)) as latest_diagnosis_code
         from diagnoses
         group by patient_id
 

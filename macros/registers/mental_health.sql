@@ -50,7 +50,7 @@
         select
             patient_id,
             max(event_date) as latest_diagnosis_date,
-            arg_max(code, event_date) as latest_diagnosis_code
+            arg_max(code, struct_pack(d := event_date, c := code)) as latest_diagnosis_code
         from diagnoses
         group by patient_id
 
@@ -121,7 +121,7 @@
             patient_id,
             min(event_date) as first_issue_date,
             max(event_date) as latest_issue_date,
-            arg_max(code, event_date) as latest_issue_code
+            arg_max(code, struct_pack(d := event_date, c := code)) as latest_issue_code
         from clustered_events
         where cluster_code = 'LIT_COD'
         group by patient_id

@@ -60,7 +60,7 @@
             latest_day.latest_bmi_date,
             min(bmi_records.value) filter (where bmi_records.cluster_code = 'BMIVAL_COD') as latest_bmi_value,
             bool_or(bmi_records.cluster_code = 'BMI30_COD') as has_bmi_30_code,
-            arg_min(bmi_records.code, coalesce(bmi_records.value, 0)) as latest_bmi_code
+            arg_min(bmi_records.code, struct_pack(v := coalesce(bmi_records.value, 0), c := bmi_records.code)) as latest_bmi_code
         from bmi_records
         inner join latest_day
             on

@@ -42,7 +42,7 @@
             min(event_date) as first_fracture_date,
             min(event_date) filter (where event_date >= date '2014-04-01') as first_fracture_date_since_2014,
             max(event_date) as latest_fracture_date,
-            arg_max(code, event_date) as latest_fracture_code
+            arg_max(code, struct_pack(d := event_date, c := code)) as latest_fracture_code
         from clustered_events
         where
             cluster_code = 'FF_COD'

@@ -24,9 +24,9 @@ final as (
                 []
             ) as {{ role }}_dates,
         {%- endfor %}
-        any_value(reason_code) filter (where role = 'unsuitable') as unsuitable_reason,
-        any_value(reason_code) filter (where role = 'decline') as decline_reason,
-        any_value(reason_code) filter (where role = 'no_response_pca') as no_response_reason,
+        min(reason_code) filter (where role = 'unsuitable') as unsuitable_reason,
+        min(reason_code) filter (where role = 'decline') as decline_reason,
+        min(reason_code) filter (where role = 'no_response_pca') as no_response_reason,
         min(event_date) filter (where role = 'exclusion') as exclusion_date
     from screening_events
     group by patient_id, programme

@@ -100,7 +100,7 @@ expected as (
     select
         practice_cells.practice_code,
         cell_rates.register_code,
-        sum(practice_cells.persons * cell_rates.rate) as expected_register
+        {{ exact_sum('practice_cells.persons * cell_rates.rate') }} as expected_register
     from practice_cells
     inner join cell_rates
         on

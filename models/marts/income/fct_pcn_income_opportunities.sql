@@ -24,10 +24,10 @@ summed as (
         sum(denominator) as denominator,
         sum(numerator) as numerator,
         sum(patients_to_next_point) as patients_to_next_point,
-        sum(gbp_at_next_point) as gbp_at_next_point,
+        {{ exact_sum('gbp_at_next_point') }} as gbp_at_next_point,
         sum(patients_to_upper_threshold) as patients_to_upper_threshold,
-        sum(points_gained_at_upper_threshold) as points_gained_at_upper_threshold,
-        sum(gbp_at_upper_threshold) as gbp_at_upper_threshold
+        {{ exact_sum('points_gained_at_upper_threshold') }} as points_gained_at_upper_threshold,
+        {{ exact_sum('gbp_at_upper_threshold') }} as gbp_at_upper_threshold
     from practice_opportunities
     group by pcn_code, indicator_code
 

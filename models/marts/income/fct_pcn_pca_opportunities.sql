@@ -26,8 +26,8 @@ summed as (
         sum(pca_count) as pca_count,
         sum(eligible) as eligible,
         sum(patients_returned) as patients_returned,
-        sum(gbp_change_if_returned_achieved) as gbp_change_if_returned_achieved,
-        sum(gbp_change_if_returned_not_achieved) as gbp_change_if_returned_not_achieved
+        {{ exact_sum('gbp_change_if_returned_achieved') }} as gbp_change_if_returned_achieved,
+        {{ exact_sum('gbp_change_if_returned_not_achieved') }} as gbp_change_if_returned_not_achieved
     from practice_pca_opportunities
     group by pcn_code, indicator_code
 

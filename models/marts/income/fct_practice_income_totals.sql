@@ -25,17 +25,17 @@ summed as (
         any_value(cpi_list_size) as cpi_list_size,
         any_value(cpi) as cpi,
         count(*) as indicator_count,
-        sum(max_points) as max_points,
-        sum(achieved_points) as achieved_points,
-        sum(paid_points) as paid_points,
-        sum(income_gbp) as income_gbp,
-        coalesce(sum(income_gbp) filter (where is_prevalence_adjusted), 0) as prevalence_adjusted_income_gbp,
-        coalesce(sum(income_gbp) filter (where is_income_protected), 0) as income_protected_income_gbp,
+        {{ exact_sum('max_points') }} as max_points,
+        {{ exact_sum('achieved_points') }} as achieved_points,
+        {{ exact_sum('paid_points') }} as paid_points,
+        {{ exact_sum('income_gbp') }} as income_gbp,
+        coalesce({{ exact_sum('case when is_prevalence_adjusted then income_gbp end') }}, 0) as prevalence_adjusted_income_gbp,
+        coalesce({{ exact_sum('case when is_income_protected then income_gbp end') }}, 0) as income_protected_income_gbp,
         bool_or(has_previous_year_result) as has_previous_year_result,
-        sum(previous_year_points) as previous_year_points,
-        sum(aspiration_gbp) as aspiration_gbp,
-        sum(aspiration_monthly_gbp) as aspiration_monthly_gbp,
-        sum(balancing_payment_gbp) as balancing_payment_gbp
+        {{ exact_sum('previous_year_points') }} as previous_year_points,
+        {{ exact_sum('aspiration_gbp') }} as aspiration_gbp,
+        {{ exact_sum('aspiration_monthly_gbp') }} as aspiration_monthly_gbp,
+        {{ exact_sum('balancing_payment_gbp') }} as balancing_payment_gbp
     from income
     group by practice_code
 
