@@ -29,8 +29,12 @@ summed as (
         {{ exact_sum('achieved_points') }} as achieved_points,
         {{ exact_sum('paid_points') }} as paid_points,
         {{ exact_sum('income_gbp') }} as income_gbp,
-        coalesce({{ exact_sum('case when is_prevalence_adjusted then income_gbp end') }}, 0) as prevalence_adjusted_income_gbp,
-        coalesce({{ exact_sum('case when is_income_protected then income_gbp end') }}, 0) as income_protected_income_gbp,
+        coalesce(
+            {{ exact_sum('case when is_prevalence_adjusted then income_gbp end') }}, 0
+        ) as prevalence_adjusted_income_gbp,
+        coalesce(
+            {{ exact_sum('case when is_income_protected then income_gbp end') }}, 0
+        ) as income_protected_income_gbp,
         bool_or(has_previous_year_result) as has_previous_year_result,
         {{ exact_sum('previous_year_points') }} as previous_year_points,
         {{ exact_sum('aspiration_gbp') }} as aspiration_gbp,
