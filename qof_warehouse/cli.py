@@ -23,6 +23,7 @@ from qof_warehouse.dbt_runner import (
     BuildSettings,
     safe_build,
 )
+from qof_warehouse.exports import write_cqrs_csv
 from qof_warehouse.extract_check import ExtractError, ExtractLayout, check_extract
 from qof_warehouse.summary import collect_summary, format_summary
 from qof_warehouse.trajectory import TrajectoryError, default_trajectory_dates, run_trajectory
@@ -30,6 +31,7 @@ from qof_warehouse.worklists import write_worklists
 
 DEFAULT_ALERTS_DIR = PROJECT_ROOT / "output" / "data_quality"
 DEFAULT_WORKLISTS_DIR = PROJECT_ROOT / "output" / "worklists"
+DEFAULT_CQRS_DIR = PROJECT_ROOT / "output" / "cqrs"
 DEFAULT_QOF_YEAR = "2023-24"
 EXIT_BAD_EXTRACT = 2
 EXIT_LOCKED = 3
@@ -144,6 +146,7 @@ def _build(args: argparse.Namespace) -> int:
     status = _publish_reports(result.warehouse, Path(args.alerts_dir))
     worklists = write_worklists(result.warehouse, Path(args.worklists_dir))
     print(f"{len(worklists)} screening and cancer-care worklist files written to {args.worklists_dir}")
+    print(f"CQRS-shaped results written to {write_cqrs_csv(result.warehouse, Path(args.cqrs_dir))}")
     return status
 
 
@@ -220,6 +223,7 @@ def _register_build(commands: Commands) -> None:
     parser.add_argument("--qof-year", default=None, help="e.g. 2023-24")
     parser.add_argument("--alerts-dir", default=str(DEFAULT_ALERTS_DIR), help="where the alerts are written")
     parser.add_argument("--worklists-dir", default=str(DEFAULT_WORKLISTS_DIR), help="where the worklists go")
+    parser.add_argument("--cqrs-dir", default=str(DEFAULT_CQRS_DIR), help="where cqrs_submission.csv goes")
     parser.add_argument(
         "--no-alerts", action="store_true", help="skip the alerts, worklists and the GX checkpoint"
     )

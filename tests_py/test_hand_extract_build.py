@@ -9,6 +9,7 @@ import pytest
 from hand_extract import EXPECTED, EXPECTED_PCA_REASONS, write_hand_extract
 
 from qof_warehouse.dbt_runner import BuildSettings, run_dbt
+from qof_warehouse.exports import write_cqrs_csv
 
 
 @pytest.fixture(scope="module")
@@ -69,3 +70,19 @@ def test_people_outside_the_population_are_on_no_register(hand_warehouse: Path) 
             "where patient_id in ('p04', 'p05', 'p13', 'p14', 'p15')"
         ).fetchall()
     assert found == []
+
+
+def test_cqrs_csv_holds_the_published_measures(hand_warehouse: Path, tmp_path: Path) -> None:
+    path = write_cqrs_csv(hand_warehouse, tmp_path)
+    lines = path.read_text().splitlines()
+    assert lines[0] == "PRACTICE_CODE,INDICATOR_CODE,MEASURE,VALUE"
+    rows = {tuple(line.split(",")[:3]): float(line.split(",")[3]) for line in lines[1:]}
+    # A00001 HYP008: register 4, 2 of 2, 1 PCA, 14 points (hand_extract.EXPECTED)
+    assert rows[("A00001", "HYP008", "REGISTER")] == 4
+    assert rows[("A00001", "HYP008", "NUMERATOR")] == 2
+    assert rows[("A00001", "HYP008", "DENOMINATOR")] == 2
+    assert rows[("A00001", "HYP008", "PCAS")] == 1
+    assert rows[("A00001", "HYP008", "ACHIEVED_POINTS")] == 14
+    # a register indicator reports only its register and points
+    assert ("A00001", "DM017", "NUMERATOR") not in rows
+    assert rows[("A00001", "DM017", "REGISTER")] == 5

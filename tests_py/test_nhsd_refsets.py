@@ -30,7 +30,9 @@ def refset_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     selection = [
         "build",
         "--select",
-        "+fct_practice_indicator_achievement",
+        "+fct_cqrs_submission",
+        "--indirect-selection",
+        "cautious",
         "--exclude",
         "resource_type:unit_test",
     ]

@@ -1,0 +1,27 @@
+"""File exports of a built warehouse: the CQRS-shaped submission as CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+CQRS_QUERY = """
+select
+    practice_code as "PRACTICE_CODE",
+    indicator_code as "INDICATOR_CODE",
+    measure as "MEASURE",
+    value as "VALUE"
+from fct_cqrs_submission
+order by practice_code, indicator_code, measure
+"""
+
+
+def write_cqrs_csv(duckdb_path: Path, out_dir: Path) -> Path:
+    """Write fct_cqrs_submission as out_dir/cqrs_submission.csv (the published layout)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / "cqrs_submission.csv"
+    with duckdb.connect(str(duckdb_path), read_only=True) as connection:
+        frame = connection.execute(CQRS_QUERY).df()
+    frame.to_csv(target, index=False, lineterminator="\n")
+    return target
