@@ -78,8 +78,9 @@ def expected_limits(rate: float, trials: int) -> dict[str, float | int]:
     result: dict[str, float | int] = {}
     for name, coverage in COVERAGES.items():
         lower, upper = tails(coverage)
-        result[f"lower_limit_{name}"] = interpolated_limit(cdf, trials, lower)
-        result[f"upper_limit_{name}"] = interpolated_limit(cdf, trials, upper)
+        # limits never cross the target rate (tiny denominators can interpolate past it)
+        result[f"lower_limit_{name}"] = min(rate, interpolated_limit(cdf, trials, lower))
+        result[f"upper_limit_{name}"] = max(rate, interpolated_limit(cdf, trials, upper))
         result[f"lower_count_{name}"] = quantile_count(cdf, lower)
         result[f"upper_count_{name}"] = quantile_count(cdf, upper)
     return result

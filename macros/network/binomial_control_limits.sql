@@ -6,7 +6,8 @@
     For a comparison rate p0 and n trials, R ~ Binomial(n, p0). For a tail probability q the
     limit is (r_q - a) / n, where r_q is the smallest r with P(R <= r) >= q and
     a = (P(R <= r_q) - q) / (P(R <= r_q) - P(R <= r_q - 1)) interpolates between whole
-    counts. Limits are clipped to [0, 1]. Lower limits use q = (1 - coverage) / 2, upper
+    counts. Limits are clipped to [0, 1], and never cross the target rate (at a denominator of
+    one or two the interpolation can put an upper limit below the target). Lower limits use q = (1 - coverage) / 2, upper
     limits q = (1 + coverage) / 2, with the coverages of the `qof_funnel_control_limits`
     seed (`95` and `99.8`). A rate of exactly 0 or 1 has no spread: both limits equal it.
 
@@ -113,12 +114,12 @@
                 target_rate,
                 trials,
                 {%- for tail in tails %}
-                    greatest(0.0, least(1.0,
+                    {{ 'least' if tail.startswith('lower') else 'greatest' }}(target_rate, greatest(0.0, least(1.0,
                         (
                             r_{{ tail }}
                             - (cdf_{{ tail }} - q_{{ tail }}) / (cdf_{{ tail }} - cdf_below_{{ tail }})
                         ) / trials
-                    )) as {{ tail.replace('lower_', 'lower_limit_').replace('upper_', 'upper_limit_') }},
+                    ))) as {{ tail.replace('lower_', 'lower_limit_').replace('upper_', 'upper_limit_') }},
                 {%- endfor %}
                 {%- for tail in tails %}
                     r_{{ tail }} as {{ tail.replace('lower_', 'lower_count_').replace('upper_', 'upper_count_') }}
