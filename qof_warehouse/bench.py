@@ -42,23 +42,43 @@ class SizeResult:
         return self.build.seconds / self.scan.seconds
 
 
-def _peak_rss_mb(pid: int) -> float:
+def _status_kb(pid: int, field: str) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
+            if line.startswith(field):
+                return int(line.split()[1])
+    except (OSError, ValueError):
         pass
-    return 0.0
+    return 0
+
+
+def _process_tree(pid: int) -> list[int]:
+    """The process and all its descendants (dbt runs as a child of `qof build`)."""
+    tree, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        tree.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                queue.extend(int(child) for child in task.read_text().split())
+            except OSError:
+                continue
+    return tree
+
+
+def _tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and its descendants, now (MB)."""
+    return sum(_status_kb(member, "VmRSS:") for member in _process_tree(pid)) / 1024
 
 
 def run_step(args: list[str]) -> StepResult:
-    """Run a command to completion, returning wall seconds and its peak resident memory."""
+    """Run a command to completion, returning wall seconds and the peak resident memory of
+    the command and its child processes (sampled every 50 ms)."""
     start = time.perf_counter()
     process = subprocess.Popen(args, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0.0
     while process.poll() is None:
-        peak = max(peak, _peak_rss_mb(process.pid))
+        peak = max(peak, _tree_rss_mb(process.pid))
         time.sleep(0.05)
     seconds = time.perf_counter() - start
     if process.returncode != 0:
