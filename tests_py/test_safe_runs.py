@@ -20,7 +20,7 @@ from qof_warehouse.cli import main
 from qof_warehouse.dbt_runner import BuildLockedError, BuildSettings, WarehouseFiles, safe_build
 
 NO_UNIT_TESTS = ["--exclude", "resource_type:unit_test"]
-# What `qof build` needs for its summaries, alerts, worklists and checkpoint (the rest of the marts are
+# What `qof build` needs for its summaries, alerts, worklists, CQRS file and checkpoint (the rest of the marts are
 # left out to keep the test quick).
 REPORTED_MARTS = [
     "--select",
@@ -29,6 +29,7 @@ REPORTED_MARTS = [
     "+fct_practice_income",
     "+fct_screening_worklist",
     "+fct_cancer_care_worklist",
+    "+fct_cqrs_submission",
     "path:seeds/reference/data_quality",
     "--indirect-selection",
     "cautious",
