@@ -20,8 +20,8 @@ from qof_warehouse.cli import main
 from qof_warehouse.dbt_runner import BuildLockedError, BuildSettings, WarehouseFiles, safe_build
 
 NO_UNIT_TESTS = ["--exclude", "resource_type:unit_test"]
-# What `qof build` needs for its summaries, alerts, worklists, CQRS file and checkpoint (the rest of the marts are
-# left out to keep the test quick).
+# What `qof build` needs for its summaries, alerts, worklists, CQRS file and checkpoint (the
+# rest of the marts are left out to keep the test quick).
 REPORTED_MARTS = [
     "--select",
     "+path:models/marts/data_quality",
