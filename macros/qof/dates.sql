@@ -19,3 +19,14 @@
         and {{ date_expression }} <= {{ achievement_date() }}
     )
 {%- endmacro %}
+
+{#- True when a resolved (or remission) code dated `resolved_date` removes a diagnosis dated
+    `diagnosis_date`: a later resolved code always does; one on the same day only with
+    `resolved_same_day_policy: off_register` (docs/assumptions.md A1). Null when either is null. -#}
+{% macro resolves_diagnosis(resolved_date, diagnosis_date) -%}
+    (
+        {{ resolved_date }}
+        {% if var('resolved_same_day_policy') == 'off_register' %}>={% else %}>{% endif %}
+        {{ diagnosis_date }}
+    )
+{%- endmacro %}

@@ -98,13 +98,12 @@
         from latest_diagnosis
         left join latest_resolution
             on latest_diagnosis.patient_id = latest_resolution.patient_id
-        where
-            latest_resolution.latest_resolved_date is null
-            {% if var('resolved_same_day_policy') == 'off_register' -%}
-                or latest_resolution.latest_resolved_date < latest_diagnosis.latest_diagnosis_date
-            {%- else -%}
-                or latest_resolution.latest_resolved_date <= latest_diagnosis.latest_diagnosis_date
-            {%- endif %}
+        where not coalesce(
+            {{ resolves_diagnosis(
+                'latest_resolution.latest_resolved_date', 'latest_diagnosis.latest_diagnosis_date'
+            ) }},
+            false
+        )
 
     ),
 

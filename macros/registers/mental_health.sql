@@ -75,13 +75,12 @@
         from latest_diagnosis
         left join latest_remission
             on latest_diagnosis.patient_id = latest_remission.patient_id
-        where
-            latest_remission.latest_resolved_date is null
-            {% if var('resolved_same_day_policy') == 'off_register' -%}
-                or latest_remission.latest_resolved_date < latest_diagnosis.latest_diagnosis_date
-            {%- else -%}
-                or latest_remission.latest_resolved_date <= latest_diagnosis.latest_diagnosis_date
-            {%- endif %}
+        where not coalesce(
+            {{ resolves_diagnosis(
+                'latest_remission.latest_resolved_date', 'latest_diagnosis.latest_diagnosis_date'
+            ) }},
+            false
+        )
 
     ),
 

@@ -75,12 +75,7 @@ final as (
         register.registration_date,
         register.diagnosis_date,
         coalesce(
-            pivoted.latest_remission_date
-            {% if var('resolved_same_day_policy') == 'off_register' -%}
-                >=
-            {%- else -%}
-                >
-            {%- endif %} pivoted.latest_mh_diagnosis_date,
+            {{ resolves_diagnosis('pivoted.latest_remission_date', 'pivoted.latest_mh_diagnosis_date') }},
             false
         ) as is_in_remission,
         pivoted.care_plan_date,
