@@ -28,6 +28,7 @@ import numpy as np
 import pyarrow as pa
 
 from qof_warehouse import PROJECT_ROOT
+from qof_warehouse.codelists import cluster_rows
 from qof_warehouse.generator_common import (
     SEX_CODES,
     Calendar,
@@ -36,7 +37,6 @@ from qof_warehouse.generator_common import (
     EventBuffer,
     EventColumns,
     child_rng,
-    cluster_seed_files,
     from_day,
 )
 from qof_warehouse.generator_conditions import ConditionState, assign_conditions
@@ -204,9 +204,10 @@ def _expected(pop: Population, practices: Practices, states: dict[str, Condition
 
 
 def _seed_digest(path: Path) -> str:
+    """Digest of every (cluster, code, code system) row the generator drew codes from."""
     digest = hashlib.sha256()
-    for file in cluster_seed_files(path):
-        digest.update(file.name.encode("utf-8") + b"\0" + file.read_bytes())
+    for row in cluster_rows(path):
+        digest.update("\t".join(row).encode("utf-8") + b"\n")
     return digest.hexdigest()
 
 

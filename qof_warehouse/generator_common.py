@@ -7,7 +7,6 @@ seeded random streams, and the buffer that collects coded events as numpy column
 
 from __future__ import annotations
 
-import csv
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -15,6 +14,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
+
+from qof_warehouse.codelists import cluster_rows
 
 EPOCH = date(1970, 1, 1)
 DAYS_PER_YEAR = 365.25
@@ -95,18 +96,6 @@ def zipf_weights(n: int) -> np.ndarray:
     return weights / weights.sum()
 
 
-def cluster_seed_files(path: Path) -> list[Path]:
-    """The cluster seed CSV files: the file itself, or a directory's `*.csv` in name order."""
-    if path.is_dir():
-        files = sorted(p for p in path.glob("*.csv") if p.is_file())
-        if not files:
-            raise FileNotFoundError(f"no cluster seed CSV files in {path}")
-        return files
-    if not path.is_file():
-        raise FileNotFoundError(f"cluster seed not found: {path}")
-    return [path]
-
-
 @dataclass(frozen=True)
 class ClusterCodes:
     """The cluster seed: distinct codes, their code systems and each cluster's members."""
@@ -117,29 +106,25 @@ class ClusterCodes:
 
     @classmethod
     def load(cls, path: Path) -> ClusterCodes:
-        """Read `cluster_code,code,code_system,...` rows from one CSV file, or from every
-        `*.csv` of a directory (in name order); codes stay strings."""
+        """Read the clusters the warehouse reads (`qof_warehouse.codelists.cluster_rows`): for a
+        directory, its published lists then its curated `*.csv` files; or one curated
+        `cluster_code,code,code_system,...` CSV. Codes stay strings."""
         index: dict[str, int] = {}
         systems: list[str] = []
         members: dict[str, list[int]] = {}
-        for file in cluster_seed_files(path):
-            with file.open(newline="", encoding="utf-8") as handle:
-                reader = csv.DictReader(handle)
-                needed = {"cluster_code", "code", "code_system"}
-                missing = needed - set(reader.fieldnames or [])
-                if missing:
-                    raise ValueError(f"{file}: missing column(s) {', '.join(sorted(missing))}")
-                for row in reader:
-                    cluster = (row["cluster_code"] or "").strip()
-                    code = (row["code"] or "").strip()
-                    if not cluster or not code:
-                        continue
-                    if code not in index:
-                        index[code] = len(systems)
-                        systems.append((row["code_system"] or "").strip().lower())
-                    bucket = members.setdefault(cluster, [])
-                    if index[code] not in bucket:
-                        bucket.append(index[code])
+
+        def add(cluster: str, code: str, system: str) -> None:
+            if not cluster or not code:
+                return
+            if code not in index:
+                index[code] = len(systems)
+                systems.append(system)
+            bucket = members.setdefault(cluster, [])
+            if index[code] not in bucket:
+                bucket.append(index[code])
+
+        for cluster, code, system in cluster_rows(path):
+            add(cluster, code, system)
         return cls(
             codes=tuple(index),
             systems=tuple(systems),
@@ -153,6 +138,12 @@ class ClusterCodes:
     def first_present(self, names: Sequence[str]) -> str | None:
         """The first of several alternative cluster names that the seed holds."""
         return next((n for n in names if self.has(n)), None)
+
+    def indexes_without(self, cluster: str, *others: str) -> np.ndarray:
+        """Code indexes of `cluster` that are in none of `others` (seed order)."""
+        idx = self.indexes(cluster)
+        drop = [self.indexes(o) for o in others]
+        return idx[~np.isin(idx, np.concatenate(drop))] if drop else idx
 
     def indexes(self, cluster: str) -> np.ndarray:
         """Code indexes of a cluster in seed order (empty when absent)."""

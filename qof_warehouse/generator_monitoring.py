@@ -276,7 +276,11 @@ def _bp_codes(
         rows = home == is_home
         if not rows.any():
             continue
-        s_idx, d_idx = codes.indexes(s_cl), codes.indexes(d_cl)
+        if is_home:
+            s_idx, d_idx = codes.indexes(s_cl), codes.indexes(d_cl)
+        else:  # clinic readings: the BP codes that are not home or ambulatory codes
+            s_idx = codes.indexes_without(s_cl, "HOMESYSBP_COD", "HOMEDIABP_COD")
+            d_idx = codes.indexes_without(d_cl, "HOMESYSBP_COD", "HOMEDIABP_COD")
         pos = codes.pick(rng, np.arange(len(s_idx), dtype=np.int32), int(rows.sum()))
         sys_code[rows] = s_idx[pos]
         dia_code[rows] = d_idx[pos % len(d_idx)]

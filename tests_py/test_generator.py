@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import tempfile
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -20,6 +21,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 import pytest
+from cluster_seed import cluster_seed_frame
 
 from qof_warehouse import PROJECT_ROOT
 from qof_warehouse.generator import GeneratorConfig, generate_extract
@@ -98,8 +100,7 @@ def load(out_dir: Path) -> dict[str, pd.DataFrame]:
 
 
 def seed_codes(seed: Path = SEED_DIR) -> pd.DataFrame:
-    files = sorted(seed.glob("*.csv")) if seed.is_dir() else [seed]
-    return pd.concat([pd.read_csv(f, dtype=str) for f in files], ignore_index=True)
+    return cluster_seed_frame(seed)
 
 
 def is_blank(series: pd.Series) -> pd.Series:
@@ -167,8 +168,25 @@ def extra_rows(clean: pd.DataFrame, dirty: pd.DataFrame) -> pd.DataFrame:
 # ------------------------------------------------------------------------------------------
 
 # The generator tests run on the diabetes and hypertension clusters only, so their premises
-# (which registers exist, no dm+d clusters) hold however many cluster files the project has.
-CORE_SEED = SEED_DIR / "diabetes_hypertension.csv"
+# (which registers exist, no dm+d clusters) hold however many clusters the project ships. The
+# core seed is written from the shipped lists (published and curated) of those clusters.
+CORE_CLUSTERS = frozenset(
+    "BLDTESTDEC_COD BPDEC_COD DIABP_COD DMINVITE_COD DMMAX_COD DMPCADEC_COD DMPCAPU_COD "
+    "DMRES_COD DMTYPE1_COD DMTYPE2_COD DM_COD HOMEDIABP_COD HOMESYSBP_COD HTMAX_COD "
+    "HYPINVITE_COD HYPPCADEC_COD HYPPCAPU_COD HYPRES_COD HYP_COD IFCCHBAM_COD MILDFRAIL_COD "
+    "MODFRAIL_COD SERFRUC_COD SEVFRAIL_COD SYSBP_COD".split()
+)
+
+
+def _write_core_seed() -> Path:
+    path = Path(tempfile.mkdtemp(prefix="qof-core-seed-")) / "core_clusters.csv"
+    core = cluster_seed_frame()
+    core = core[core["cluster_code"].isin(CORE_CLUSTERS)].assign(term="", code_source="test core")
+    core.to_csv(path, index=False)
+    return path
+
+
+CORE_SEED = _write_core_seed()
 CONFIG_20K = GeneratorConfig(
     n_patients=20_000,
     n_practices=20,

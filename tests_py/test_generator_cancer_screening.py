@@ -15,12 +15,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pytest
+from cluster_seed import cluster_seed_frame
 
-from qof_warehouse import PROJECT_ROOT
 from qof_warehouse.generator import GeneratorConfig, generate_extract
 
 ACH = pd.Timestamp(date(2024, 3, 31))
-SEED_DIR = PROJECT_ROOT / "seeds" / "clusters"
 # Excluded lower bound of each programme's look-back window at the achievement date.
 WINDOW_START = {
     "cervical_young": pd.Timestamp(date(2020, 9, 30)),  # 42 months
@@ -48,7 +47,7 @@ def extract(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
 
 @pytest.fixture(scope="module")
 def events(extract: dict[str, object]) -> pd.DataFrame:
-    seed = pd.concat([pd.read_csv(f, dtype=str) for f in sorted(SEED_DIR.glob("*.csv"))], ignore_index=True)
+    seed = cluster_seed_frame()
     snomed = seed[seed["code_system"] == "snomed"][["cluster_code", "code"]].drop_duplicates()
     ev = extract["events"].merge(snomed, left_on="snomed_code", right_on="code")
     return ev.assign(day=pd.to_datetime(ev["event_date"]))

@@ -7,13 +7,12 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from cluster_seed import cluster_seed_frame
 
-from qof_warehouse import PROJECT_ROOT
 from qof_warehouse.generator import GeneratorConfig, generate_extract
 
 ACH = pd.Timestamp(date(2024, 3, 31))
 WINDOW_START = pd.Timestamp(date(2023, 4, 1))  # first day of the 12 months up to PPED
-SEED_DIR = PROJECT_ROOT / "seeds" / "clusters"
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +22,7 @@ def extract(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]
         out, GeneratorConfig(n_patients=12_000, n_practices=6, n_pcns=2, seed=11, dirty_share=0.0)
     )
     tables = {t: pd.read_csv(out / f"{t}.csv", dtype=str) for t in ("events", "medications", "patients")}
-    seed = pd.concat([pd.read_csv(f, dtype=str) for f in sorted(SEED_DIR.glob("*.csv"))], ignore_index=True)
+    seed = cluster_seed_frame()
     snomed = seed[seed["code_system"] == "snomed"][["cluster_code", "code"]].drop_duplicates()
     dmd = seed[seed["code_system"] == "dmd"][["cluster_code", "code"]].drop_duplicates()
     events = tables["events"].merge(snomed, left_on="snomed_code", right_on="code")

@@ -14,13 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from cluster_seed import cluster_seed_frame
 
-from qof_warehouse import PROJECT_ROOT
 from qof_warehouse.generator import GeneratorConfig, generate_extract
 
 ACH = pd.Timestamp(date(2024, 3, 31))
 WINDOW_START = pd.Timestamp(date(2023, 4, 1))  # first day of the 12 months up to PPED
-SEED_DIR = PROJECT_ROOT / "seeds" / "clusters"
 CONFIG = GeneratorConfig(n_patients=12_000, n_practices=6, n_pcns=2, n_icbs=1, seed=11, dirty_share=0.0)
 
 
@@ -38,7 +37,7 @@ def extract_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def events(extract_dir: Path) -> pd.DataFrame:
     """Clean events joined to every cluster of their code, with dates and numeric values."""
-    seed = pd.concat([_read(f) for f in sorted(SEED_DIR.glob("*.csv"))], ignore_index=True)
+    seed = cluster_seed_frame()
     ev = _read(extract_dir / "events.csv").merge(
         seed[["cluster_code", "code"]], left_on="snomed_code", right_on="code"
     )

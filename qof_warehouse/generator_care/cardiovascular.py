@@ -368,20 +368,20 @@ def _add_diabetes(ctx: Context, states: dict[str, ConditionState]) -> None:
     _one_code_each(ctx, rng, "PRT_COD", idx[renal & which], renal_day[renal & which])
     _one_code_each(ctx, rng, "MAL_COD", idx[renal & ~which], renal_day[renal & ~which])
     # Foot examinations with risk classification about yearly.
-    if codes.has("FOOTEXAM_COD"):
+    if codes.has("FRC_COD"):
         recent = rng.random(m) < 0.86 * ctx.practices.recall[pop.practice[idx]]
         readings = schedule_readings(rng, span.start, span.end, ctx.window_low(idx), recent, (300, 450))
-        ctx.buf.add(idx[readings.owner], readings.day, _codes(ctx, rng, "FOOTEXAM_COD", len(readings.day)))
+        ctx.buf.add(idx[readings.owner], readings.day, _codes(ctx, rng, "FRC_COD", len(readings.day)))
     # Structured education referral after a recent diagnosis: mostly within 9 months.
-    if codes.has("DSEPREF_COD"):
+    if codes.has("DSEP_COD"):
         new = (diagnosis > cal.ach_day - RECENT_DIAGNOSIS_DAYS) & (rng.random(m) < 0.78)
         delay = np.where(rng.random(m) < 0.85, rng.integers(0, 250, m), rng.integers(290, 400, m))
         day = diagnosis + delay
         ok = new & (day <= span.end)
-        _one_code_each(ctx, rng, "DSEPREF_COD", idx[ok], day[ok].astype(np.int32))
+        _one_code_each(ctx, rng, "DSEP_COD", idx[ok], day[ok].astype(np.int32))
         ctx.edges.add("education_referral_after_9_months", int((ok & (delay >= 290)).sum()))
     # QRISK for adults with type 2 diabetes, in the 3 years before their last day.
-    if codes.has("CVDRISK_COD"):
+    if codes.has("CVDASS2_COD"):
         type2_index = next(
             (i for i, s in enumerate(states["DM"].condition.subtypes) if s.cluster == "DMTYPE2_COD"), -2
         )
@@ -390,7 +390,7 @@ def _add_diabetes(ctx: Context, states: dict[str, ConditionState]) -> None:
         ok = scored & (low <= span.end)
         day = uniform_days(rng, low[ok], span.end[ok])
         value = np.round(np.clip(np.exp(rng.normal(np.log(14.0), 0.55, int(ok.sum()))), 1, 80), 1)
-        ctx.buf.add(idx[ok], day, _codes(ctx, rng, "CVDRISK_COD", int(ok.sum())), value)
+        ctx.buf.add(idx[ok], day, _codes(ctx, rng, "CVDASS2_COD", int(ok.sum())), value)
 
 
 def _renal_diabetes(ctx: Context, states: dict[str, ConditionState]) -> np.ndarray:

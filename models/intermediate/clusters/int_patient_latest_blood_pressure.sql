@@ -1,16 +1,38 @@
 -- The latest blood pressure of each patient up to the achievement date: the latest date with
 -- both a systolic and a diastolic value (clinic, or home/ambulatory), one reading per date
 -- chosen by the `bp_same_day_policy` var. A clinic reading wins over a home reading on the
--- same date.
+-- same date. The published SYSBP_COD / DIABP_COD lists also hold home and ambulatory codes:
+-- a code in HOMESYSBP_COD / HOMEDIABP_COD is read as a home reading only, so clinic readings
+-- are the BP codes outside the home clusters (docs/clusters.md).
 
 with
 
-clustered_events as (
+home_codes as (
+
+    select distinct code
+    from {{ ref('stg_reference__cluster_codes') }}
+    where cluster_code in ('HOMESYSBP_COD', 'HOMEDIABP_COD')
+
+),
+
+bp_events as (
 
     select * from {{ ref('int_clustered_events') }}
     where
         value is not null
         and cluster_code in ('SYSBP_COD', 'DIABP_COD', 'HOMESYSBP_COD', 'HOMEDIABP_COD')
+
+),
+
+clustered_events as (
+
+    select bp_events.*
+    from bp_events
+    left join home_codes
+        on bp_events.code = home_codes.code
+    where
+        bp_events.cluster_code in ('HOMESYSBP_COD', 'HOMEDIABP_COD')
+        or home_codes.code is null
 
 ),
 
