@@ -2,7 +2,8 @@
 
 `write_alerts` writes one folder per practice (its alerts and the records behind them, as
 CSV and as a self-contained HTML page), a counts-only summary per PCN and per ICB, and an
-extract-wide page with the row accounting. A practice's folder is filled from rows filtered
+extract-wide page with the row accounting, the quarantined rows and the implausible values
+counted for QOF as recorded. A practice's folder is filled from rows filtered
 to that practice, so it never holds another practice's patients. `published_directory`
 writes a report folder beside the old one and swaps it in only when it is complete.
 """
@@ -17,7 +18,7 @@ import shutil
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -75,6 +76,21 @@ QUARANTINE_COLUMNS = (
     "rows_unattributed",
     "practices_affected",
 )
+IMPLAUSIBLE_COLUMNS = ("table_name", "check_code", "check_subject", "title", "records", "practices_affected")
+IMPLAUSIBLE_SUMMARY_QUERY = """
+    select
+        findings.table_name,
+        findings.check_code,
+        findings.check_subject,
+        min(checks.title) as title,
+        count(*) as records,
+        count(distinct findings.practice_code) as practices_affected
+    from dq_implausible_values as findings
+    left join qof_dq_checks as checks
+        on findings.check_code = checks.check_code
+    group by findings.table_name, findings.check_code, findings.check_subject
+    order by findings.table_name, findings.check_code, findings.check_subject
+"""
 SEVERITIES = ("high", "medium", "low")
 COMPARISON_CHECKS = {
     "register_under_coding": "register size {observed:.0f}, expected about {expected:.1f}",
@@ -241,7 +257,8 @@ def practice_page(practice: Row, alerts: Sequence[Row], details: Sequence[Row], 
         headline = (
             f"<p>{len(flagged)} data-quality finding(s): "
             + ", ".join(f"{counts[name]} {name}" for name in SEVERITIES if counts[name])
-            + ". High-severity findings remove patients or readings from QOF counts.</p>"
+            + ". High-severity findings change who QOF counts: a patient or reading left out, "
+            "or a wrong value counted.</p>"
         )
     else:
         headline = '<p class="ok">No data-quality issues found.</p>'
@@ -301,7 +318,11 @@ def network_page(level: str, code: str, name: str, checks: Sequence[Row], practi
 
 
 def extract_page(
-    accounting: Sequence[Row], quarantine: Sequence[Row], networks: Sequence[Row], practices: Sequence[Row]
+    accounting: Sequence[Row],
+    quarantine: Sequence[Row],
+    networks: Sequence[Row],
+    practices: Sequence[Row],
+    implausible: Sequence[Row] = (),
 ) -> str:
     accounting_rows = [
         [_cell(row[column], numeric=column != "table_name") for column in ACCOUNTING_COLUMNS]
@@ -351,6 +372,22 @@ def extract_page(
                 "Practices",
             ],
             quarantine_rows,
+        )
+        + "<h2>Implausible values counted for QOF as recorded</h2>"
+        + (
+            html_table(
+                ["Table", "Check", "About", "What was found", "Records", "Practices"],
+                [
+                    [
+                        _cell(row[column], numeric=column in IMPLAUSIBLE_COLUMNS[4:])
+                        for column in IMPLAUSIBLE_COLUMNS
+                    ]
+                    for row in implausible
+                ],
+            )
+            if implausible
+            else "<p>None: every reading with a plausibility range lies in it (or, with "
+            "implausible_value_policy quarantine, such readings are in the quarantine above).</p>"
         )
         + "<h2>PCN and ICB summaries</h2><ul>"
         + "".join(links)
@@ -437,9 +474,11 @@ def write_alerts(duckdb_path: Path, directory: Path) -> AlertsWritten:
         )
         network_rows = _rows(connection, "select * from dq_network_alerts")
         alerts = _rows(connection, "select * from dq_practice_alerts order by practice_code")
+        implausible = _rows(connection, IMPLAUSIBLE_SUMMARY_QUERY)
     write_csv(directory / "row_accounting.csv", ACCOUNTING_COLUMNS, accounting)
     write_csv(directory / "quarantine_summary.csv", QUARANTINE_COLUMNS, quarantine)
-    page = extract_page(accounting, quarantine, network_rows, practice_counts(alerts))
+    write_csv(directory / "implausible_value_summary.csv", IMPLAUSIBLE_COLUMNS, implausible)
+    page = extract_page(accounting, quarantine, network_rows, practice_counts(alerts), implausible)
     (directory / "index.html").write_text(page, encoding="utf-8")
     flagged = sum(alert["check_code"] != "no_issues_found" for alert in alerts)
     return AlertsWritten(practices, networks["pcn"], networks["icb"], flagged)
@@ -479,6 +518,7 @@ class DataQualitySummary:
     practices_flagged: int
     alerts_by_severity: dict[str, int]
     coding_checks: list[Row]
+    implausible_values: list[Row] = field(default_factory=list)
 
 
 def collect_dq_summary(duckdb_path: Path) -> DataQualitySummary:
@@ -506,6 +546,11 @@ def collect_dq_summary(duckdb_path: Path) -> DataQualitySummary:
             "from dq_practice_alerts where check_category = 'clinical_coding' group by check_code "
             "order by check_code",
         )
+        implausible = _rows(
+            connection,
+            "select check_code, count(distinct practice_code) as practices, count(*) as records "
+            "from dq_implausible_values group by check_code order by check_code",
+        )
     return DataQualitySummary(
         accounting=accounting,
         reasons=reasons,
@@ -513,6 +558,7 @@ def collect_dq_summary(duckdb_path: Path) -> DataQualitySummary:
         practices_flagged=_int(practices["flagged"]),
         alerts_by_severity={_text(row["severity"]): _int(row["alerts"]) for row in severities},
         coding_checks=coding,
+        implausible_values=implausible,
     )
 
 
@@ -538,6 +584,12 @@ def format_dq_summary(summary: DataQualitySummary, rows_in_files: dict[str, int]
             f"  {_text(row['quarantine_reason']):<30}{_int(row['rows_quarantined']):>8,}"
             f"  ({_int(row['rows_unattributed']):,})"
             for row in summary.reasons
+        ]
+    if summary.implausible_values:
+        lines.append("implausible values counted for QOF as recorded (practices, records):")
+        lines += [
+            f"  {_text(row['check_code']):<30}{_int(row['practices']):>4}{_int(row['records']):>8,}"
+            for row in summary.implausible_values
         ]
     severity_text = ", ".join(f"{summary.alerts_by_severity.get(name, 0)} {name}" for name in SEVERITIES)
     flagged = f"{summary.practices_flagged} of {summary.practices} practices flagged"

@@ -16,15 +16,17 @@ import yaml
 
 from qof_warehouse import PROJECT_ROOT
 from qof_warehouse.alerts import collect_dq_summary, format_dq_summary, published_directory, write_alerts
+from qof_warehouse.cluster_coverage import collect_cluster_coverage, format_cluster_coverage
 from qof_warehouse.dbt_runner import (
     DEFAULT_DUCKDB,
     DEFAULT_EXTRACT_DIR,
     BuildLockedError,
     BuildSettings,
+    readable_extract,
     safe_build,
 )
 from qof_warehouse.exports import write_cqrs_csv
-from qof_warehouse.extract_check import ExtractError, ExtractLayout, check_extract
+from qof_warehouse.extract_check import ExtractError, ExtractLayout, check_extract, default_encoding
 from qof_warehouse.summary import collect_summary, format_summary
 from qof_warehouse.trajectory import TrajectoryError, default_trajectory_dates, run_trajectory
 from qof_warehouse.worklists import write_worklists
@@ -44,10 +46,24 @@ def _error(message: str) -> None:
     print(f"ERROR: {message}", file=sys.stderr, flush=True)
 
 
-def _checked_extract(extract_dir: str) -> ExtractLayout | None:
+def _encoding(args: argparse.Namespace) -> str:
+    """The extract's CSV encoding: --encoding, else env QOF_EXTRACT_ENCODING, else UTF-8."""
+    return str(args.encoding or default_encoding())
+
+
+def _add_encoding_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--encoding",
+        default=None,
+        help="encoding of the extract's CSV files, e.g. cp1252 for files written by Windows systems "
+        "(default: env QOF_EXTRACT_ENCODING, else utf-8)",
+    )
+
+
+def _checked_extract(extract_dir: str, encoding: str) -> ExtractLayout | None:
     """The extract's layout, or None after printing the file-level problem that stops the run."""
     try:
-        return check_extract(Path(extract_dir))
+        return check_extract(Path(extract_dir), encoding)
     except ExtractError as error:
         _error(str(error))
         return None
@@ -73,7 +89,7 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    layout = _checked_extract(args.extract_dir)
+    layout = _checked_extract(args.extract_dir, _encoding(args))
     if layout is None:
         return EXIT_BAD_EXTRACT
     print(f"extract OK: {layout.file_format}, {layout.layout}")
@@ -116,7 +132,7 @@ def split_dbt_args(dbt_args: list[str]) -> tuple[dict[str, object], list[str]]:
 
 
 def _build(args: argparse.Namespace) -> int:
-    layout = _checked_extract(args.extract_dir)
+    layout = _checked_extract(args.extract_dir, _encoding(args))
     if layout is None:
         return EXIT_BAD_EXTRACT
     extra_vars, dbt_args = split_dbt_args(args.dbt_args)
@@ -128,17 +144,23 @@ def _build(args: argparse.Namespace) -> int:
         achievement_date=args.achievement_date,
         qof_year=args.qof_year,
         extra_vars=extra_vars,
+        extract_encoding=_encoding(args),
     )
     try:
         result = safe_build(["build", *dbt_args], settings)
     except BuildLockedError as error:
         _error(str(error))
         return EXIT_LOCKED
+    except ExtractError as error:
+        _error(str(error))
+        return EXIT_BAD_EXTRACT
     if not result.ok:
         kept = f"; the failed build is kept at {result.failed_build}" if result.failed_build else ""
         _error(f"dbt build failed (see the log above); the warehouse {result.warehouse} is unchanged{kept}")
         return result.process.returncode
     print(format_summary(*collect_summary(result.warehouse)))
+    print()
+    print(format_cluster_coverage(collect_cluster_coverage(result.warehouse)))
     print()
     print(format_dq_summary(collect_dq_summary(result.warehouse), layout.row_counts))
     if args.no_alerts:
@@ -158,6 +180,8 @@ def _alerts(args: argparse.Namespace) -> int:
 def _summary(args: argparse.Namespace) -> int:
     print(format_summary(*collect_summary(Path(args.duckdb))))
     print()
+    print(format_cluster_coverage(collect_cluster_coverage(Path(args.duckdb))))
+    print()
     print(format_dq_summary(collect_dq_summary(Path(args.duckdb))))
     return 0
 
@@ -169,7 +193,7 @@ def _worklists(args: argparse.Namespace) -> int:
 
 
 def _trajectory(args: argparse.Namespace) -> int:
-    layout = _checked_extract(args.extract_dir)
+    layout = _checked_extract(args.extract_dir, _encoding(args))
     if layout is None:
         return EXIT_BAD_EXTRACT
     settings = BuildSettings(
@@ -178,10 +202,15 @@ def _trajectory(args: argparse.Namespace) -> int:
         extract_format=layout.file_format,
         extract_layout=layout.layout,
         qof_year=args.qof_year,
+        extract_encoding=_encoding(args),
     )
     dates = args.dates or default_trajectory_dates(args.qof_year or DEFAULT_QOF_YEAR, not args.this_year_only)
     try:
-        built = run_trajectory(settings, dates)
+        with readable_extract(settings) as readable:
+            built = run_trajectory(readable, dates)
+    except ExtractError as error:
+        _error(str(error))
+        return EXIT_BAD_EXTRACT
     except TrajectoryError as error:
         _error(str(error))
         return 1
@@ -206,6 +235,7 @@ def _register_generate(commands: Commands) -> None:
 def _register_check(commands: Commands) -> None:
     parser = commands.add_parser("check", help="check an extract's files and columns")
     parser.add_argument("--extract-dir", default=str(DEFAULT_EXTRACT_DIR))
+    _add_encoding_option(parser)
     parser.set_defaults(handler=_check)
 
 
@@ -218,6 +248,7 @@ def _register_build(commands: Commands) -> None:
         "write every practice's data-quality alert and run the Great Expectations checkpoint.",
     )
     parser.add_argument("--extract-dir", default=str(DEFAULT_EXTRACT_DIR))
+    _add_encoding_option(parser)
     parser.add_argument("--duckdb", default=str(DEFAULT_DUCKDB))
     parser.add_argument("--achievement-date", default=None, help="e.g. 2024-03-31")
     parser.add_argument("--qof-year", default=None, help="e.g. 2023-24")
@@ -268,6 +299,7 @@ def _register_trajectory(commands: Commands) -> None:
         "and of the year before (or at --dates), adding only the months not yet built.",
     )
     parser.add_argument("--extract-dir", default=str(DEFAULT_EXTRACT_DIR))
+    _add_encoding_option(parser)
     parser.add_argument("--duckdb", default=str(DEFAULT_DUCKDB))
     parser.add_argument("--qof-year", default=None, help=f"e.g. 2023-24 (default {DEFAULT_QOF_YEAR})")
     parser.add_argument("--dates", nargs="+", default=None, help="month-end dates, e.g. 2023-04-30")

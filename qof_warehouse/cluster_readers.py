@@ -26,7 +26,7 @@ CLUSTER = re.compile(r"'([A-Z0-9]+_COD)'")
 REF = re.compile(r"ref\(\s*'([a-z0-9_]+)'\s*\)")
 MACRO_BLOCK = re.compile(r"\{%-?\s*macro\s+([A-Za-z0-9_]+)\s*\((.*?)\{%-?\s*endmacro\s*-?%\}", re.S)
 CALL = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*\(")
-REGISTER_CODE = re.compile(r"qof_register\(\s*'([A-Z0-9]+)'")
+REGISTER_CODE = re.compile(r"qof_register\(\s*'([A-Z0-9]+)'|'([A-Z0-9]+)' as register_code")
 
 
 @dataclass
@@ -44,7 +44,7 @@ def _scan(text: str) -> Node:
         clusters=set(CLUSTER.findall(text)),
         refs=set(REF.findall(text)),
         calls=set(CALL.findall(text)),
-        register_codes=set(REGISTER_CODE.findall(text)),
+        register_codes={a or b for a, b in REGISTER_CODE.findall(text)},
     )
 
 

@@ -5,6 +5,10 @@ warehouse and the new file replaces the old one (an atomic rename) only when eve
 test passed. A failed or interrupted build leaves the previous warehouse readable and
 unchanged; its leftovers are cleared by the next build, and a lock file keeps two builds of
 the same warehouse from running at once.
+
+An extract whose CSV files are not UTF-8 (`extract_encoding`, e.g. cp1252) is read through
+UTF-8 copies written beside the build's new file and removed when dbt is done; the extract
+directory itself is only ever read.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -23,6 +28,7 @@ from pathlib import Path
 import duckdb
 
 from qof_warehouse import PROJECT_ROOT
+from qof_warehouse.extract_check import DEFAULT_ENCODING, needs_transcoding, transcode_extract
 
 DEFAULT_EXTRACT_DIR = PROJECT_ROOT / "data" / "synthetic"
 DEFAULT_DUCKDB = PROJECT_ROOT / "target" / "qof_warehouse.duckdb"
@@ -30,7 +36,11 @@ DEFAULT_DUCKDB = PROJECT_ROOT / "target" / "qof_warehouse.duckdb"
 
 @dataclass(frozen=True)
 class BuildSettings:
-    """Where the extract is, where the warehouse goes and which rules apply."""
+    """Where the extract is, where the warehouse goes and which rules apply.
+
+    `extract_encoding` is the encoding of the extract's CSV files; `source_dir` is set on the
+    settings that read UTF-8 copies of them and names the directory they were copied from.
+    """
 
     extract_dir: Path = DEFAULT_EXTRACT_DIR
     duckdb_path: Path = DEFAULT_DUCKDB
@@ -39,6 +49,8 @@ class BuildSettings:
     achievement_date: str | None = None
     qof_year: str | None = None
     extra_vars: dict[str, object] = field(default_factory=dict)
+    extract_encoding: str = DEFAULT_ENCODING
+    source_dir: Path | None = None
 
     def dbt_vars(self) -> dict[str, object]:
         values: dict[str, object] = {
@@ -46,6 +58,8 @@ class BuildSettings:
             "extract_format": self.extract_format,
             "extract_layout": self.extract_layout,
         }
+        if self.source_dir:
+            values["extract_source_dir"] = str(self.source_dir.resolve())
         if self.achievement_date:
             values["achievement_date"] = self.achievement_date
         if self.qof_year:
@@ -61,6 +75,41 @@ class BuildSettings:
         env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
         env.setdefault("DBT_VERSION_CHECK", "false")
         return env
+
+
+@contextmanager
+def utf8_extract(settings: BuildSettings, work_dir: Path) -> Iterator[BuildSettings]:
+    """Settings whose extract dbt can read: the same settings for a UTF-8 or Parquet extract;
+    else settings reading UTF-8 copies of the CSV files, written to `work_dir` (cleared first)
+    and removed when the block ends."""
+    if settings.extract_format != "csv" or not needs_transcoding(settings.extract_encoding):
+        yield settings
+        return
+    shutil.rmtree(work_dir, ignore_errors=True)
+    try:
+        copies = transcode_extract(settings.extract_dir, settings.extract_encoding, work_dir)
+        yield replace(
+            settings,
+            extract_dir=copies,
+            extract_encoding=DEFAULT_ENCODING,
+            source_dir=settings.source_dir or settings.extract_dir,
+        )
+    finally:
+        shutil.rmtree(work_dir, ignore_errors=True)
+
+
+@contextmanager
+def readable_extract(settings: BuildSettings) -> Iterator[BuildSettings]:
+    """`utf8_extract` with the copies in a fresh directory beside the warehouse, for runs that
+    write into the warehouse in place (the trajectory) rather than through `safe_build`."""
+    if settings.extract_format != "csv" or not needs_transcoding(settings.extract_encoding):
+        yield settings
+        return
+    warehouse = settings.duckdb_path.resolve()
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{warehouse.stem}.extract-", dir=warehouse.parent) as work:
+        with utf8_extract(settings, Path(work) / "extract") as readable:
+            yield readable
 
 
 def dbt_executable() -> str:
@@ -125,6 +174,11 @@ class WarehouseFiles:
     @property
     def lock(self) -> Path:
         return self.target.with_name(f"{self.target.name}.lock")
+
+    @property
+    def extract_copy(self) -> Path:
+        """Where a build writes UTF-8 copies of an extract in another encoding."""
+        return self.target.with_name(f"{self.target.stem}.building.extract")
 
 
 def _companions(path: Path) -> list[Path]:
@@ -207,7 +261,9 @@ def safe_build(command: list[str], settings: BuildSettings, capture: bool = Fals
     files = WarehouseFiles(settings.duckdb_path.resolve())
     with build_lock(files):
         remove_database(files.building)
-        process = run_dbt(command, replace(settings, duckdb_path=files.building), capture=capture)
+        shutil.rmtree(files.extract_copy, ignore_errors=True)
+        with utf8_extract(settings, files.extract_copy) as readable:
+            process = run_dbt(command, replace(readable, duckdb_path=files.building), capture=capture)
         if process.returncode != 0:
             return SafeBuildResult(process, files.target, keep_failed_build(files))
         swap_in(files.building, files.target)

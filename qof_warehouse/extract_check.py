@@ -6,12 +6,21 @@ unreadable or not CSV or Parquet, a required column absent, a column that cannot
 (no value in the file reads as an ISO date, a number, a code or a yes/no), a column that must
 be filled but is blank in every row, and a required table with no rows at all. Row-level
 problems are left to the warehouse, which quarantines the row with its reason.
+
+CSV files are read as UTF-8 unless an extract encoding is set (`qof --encoding cp1252`, env
+QOF_EXTRACT_ENCODING). Every byte of every CSV file is decoded with it, so a file in another
+encoding is refused before anything is built. The warehouse's CSV reader takes UTF-8 only, so
+an extract in another encoding is read through UTF-8 copies of its CSV files
+(`transcode_extract`), written to a working directory and never to the extract's own.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
-from collections.abc import Iterable
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,9 +73,110 @@ CSV_READER = (
 )
 PARQUET_READER = "read_parquet({path})"
 
+DEFAULT_ENCODING = "utf-8"
+ENCODING_ENV = "QOF_EXTRACT_ENCODING"
+ENCODING_HINT = "if it was written by a Windows system set --encoding cp1252 (QOF_EXTRACT_ENCODING)"
+# Codec names (as codecs.lookup spells them) read without transcoding.
+UTF8_CODECS = frozenset({"utf-8", "utf-8-sig"})
+TRANSCODE_CHUNK_BYTES = 1 << 20
+
 
 class ExtractError(Exception):
     """A whole-file problem that stops the run."""
+
+
+def default_encoding() -> str:
+    """The extract encoding when none is given: env QOF_EXTRACT_ENCODING, else UTF-8."""
+    return os.environ.get(ENCODING_ENV) or DEFAULT_ENCODING
+
+
+def codec_name(encoding: str) -> str:
+    """The codec an encoding setting names (`cp1252`, `Windows-1252`, `UTF8` ...)."""
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError as error:
+        raise ExtractError(
+            f"unknown extract encoding {encoding!r} (--encoding / {ENCODING_ENV}); use e.g. utf-8 or cp1252"
+        ) from error
+
+
+def needs_transcoding(encoding: str) -> bool:
+    """True when CSV files in this encoding must be copied to UTF-8 before the warehouse reads them."""
+    return codec_name(encoding) not in UTF8_CODECS
+
+
+def _decoded_chunks(source: Path, encoding: str) -> Iterator[str]:
+    """The text of `source` read as `encoding`, chunk by chunk; raises ExtractError naming the
+    file (and the setting) at the first byte that does not decode, and, for an encoding other
+    than UTF-8, when every non-ASCII character of the file reads as UTF-8: the file was saved
+    as UTF-8, and reading it as another encoding would garble every accented name silently."""
+    codec = codec_name(encoding)
+    is_utf8 = codec in UTF8_CODECS
+    decoder = codecs.getincrementaldecoder(codec)("strict")
+    utf8_check = None if is_utf8 else codecs.getincrementaldecoder("utf-8")("strict")
+    has_non_ascii = False
+    offset = lines = 0
+    try:
+        with source.open("rb") as reader:
+            while chunk := reader.read(TRANSCODE_CHUNK_BYTES):
+                try:
+                    text = decoder.decode(chunk)
+                except UnicodeDecodeError as error:
+                    line = lines + chunk.count(b"\n", 0, error.start) + 1
+                    where = f"{error.reason} at byte {offset + error.start:,}, line {line:,}"
+                    if is_utf8:
+                        raise ExtractError(f"{source}: is not UTF-8 ({where}); {ENCODING_HINT}") from error
+                    raise ExtractError(
+                        f"{source}: cannot be read as {encoding} ({where}); check --encoding ({ENCODING_ENV})"
+                    ) from error
+                if utf8_check is not None:
+                    has_non_ascii = has_non_ascii or not chunk.isascii()
+                    try:
+                        utf8_check.decode(chunk)
+                    except UnicodeDecodeError:
+                        utf8_check = None
+                offset += len(chunk)
+                lines += chunk.count(b"\n")
+                yield text
+        yield decoder.decode(b"", final=True)
+    except UnicodeDecodeError as error:
+        hint = ENCODING_HINT if is_utf8 else f"check --encoding ({ENCODING_ENV})"
+        raise ExtractError(f"{source}: ends inside a character ({error.reason}); {hint}") from error
+    except OSError as error:
+        raise ExtractError(f"{source}: cannot be read ({error.strerror})") from error
+    if utf8_check is not None and has_non_ascii:
+        raise ExtractError(
+            f"{source}: is UTF-8 (every non-ASCII character reads as UTF-8), not {encoding}; "
+            f"leave --encoding ({ENCODING_ENV}) at utf-8, or save every file of the extract in one encoding"
+        )
+
+
+def check_decodes(source: Path, encoding: str) -> None:
+    """Raise ExtractError unless every byte of `source` decodes as `encoding` (see _decoded_chunks)."""
+    for _ in _decoded_chunks(source, encoding):
+        pass
+
+
+def transcode_csv(source: Path, target: Path, encoding: str) -> None:
+    """Write `source`, read as `encoding`, to `target` as UTF-8 (errors as _decoded_chunks)."""
+    with target.open("w", encoding="utf-8", newline="") as writer:
+        for text in _decoded_chunks(source, encoding):
+            writer.write(text)
+
+
+def transcode_extract(directory: Path, encoding: str, work_dir: Path) -> Path:
+    """UTF-8 copies of the extract's CSV files in `work_dir` (same names and folders); returns it.
+
+    Only the files the warehouse reads are copied: each table's `<table>*.csv` files, or the
+    `.csv` files in its folder.
+    """
+    work_dir.mkdir(parents=True, exist_ok=True)
+    for table in REQUIRED_COLUMNS:
+        for path in _files_for(directory, table, "csv")[1]:
+            target = work_dir / path.relative_to(directory)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            transcode_csv(path, target, encoding)
+    return work_dir
 
 
 @dataclass(frozen=True)
@@ -124,7 +234,7 @@ def check_only_extract_files(table: str, candidates: Iterable[Path], file_format
             )
 
 
-def _csv_header(path: Path) -> list[str]:
+def _csv_header(path: Path, encoding: str = DEFAULT_ENCODING) -> list[str]:
     try:
         with path.open("rb") as handle:
             raw = handle.read(65536)
@@ -134,12 +244,8 @@ def _csv_header(path: Path) -> list[str]:
         raise ExtractError(f"{path}: file is empty (no header row)")
     if b"\x00" in raw or raw.startswith(b"PAR1") or raw.startswith(b"PK\x03\x04"):
         raise ExtractError(f"{path}: not a CSV file (binary content)")
-    try:
-        sample = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        if error.start < len(raw) - 4:  # not just a multi-byte character cut at the sample's end
-            raise ExtractError(f"{path}: not a UTF-8 CSV file ({error.reason})") from error
-        sample = raw[: error.start].decode("utf-8")
+    # A multi-byte character may be cut at the sample's end; the whole file is decoded later.
+    sample = codecs.getincrementaldecoder(codec_name(encoding))("replace").decode(raw)
     first_line = sample.lstrip("\ufeff").splitlines()[0]
     if first_line.lstrip()[:1] in ("{", "[", "<"):
         raise ExtractError(f"{path}: not a CSV file (looks like JSON, HTML or XML)")
@@ -162,8 +268,8 @@ def _parquet_header(path: Path) -> list[str]:
     return [name.lower() for name in schema.names]
 
 
-def header_of(path: Path, file_format: str) -> list[str]:
-    return _csv_header(path) if file_format == "csv" else _parquet_header(path)
+def header_of(path: Path, file_format: str, encoding: str = DEFAULT_ENCODING) -> list[str]:
+    return _csv_header(path, encoding) if file_format == "csv" else _parquet_header(path)
 
 
 def check_columns(path: Path, table: str, header: list[str]) -> None:
@@ -192,12 +298,19 @@ def _profile_query(path: Path, table: str, file_format: str) -> tuple[str, list[
     return f"select {', '.join(selects)} from {reader}", checks
 
 
-def profile_file(connection: duckdb.DuckDBPyConnection, path: Path, table: str, file_format: str) -> int:
+def profile_file(
+    connection: duckdb.DuckDBPyConnection,
+    path: Path,
+    table: str,
+    file_format: str,
+    read_from: Path | None = None,
+) -> int:
     """Read the whole file as the warehouse will; raise on an unreadable or untypable column.
 
+    `read_from` is a UTF-8 copy of the file to read instead (messages still name `path`).
     Returns the number of data rows.
     """
-    query, checks = _profile_query(path, table, file_format)
+    query, checks = _profile_query(read_from or path, table, file_format)
     try:
         row = connection.execute(query).fetchone()
     except duckdb.BinderException as error:
@@ -226,15 +339,31 @@ def profile_file(connection: duckdb.DuckDBPyConnection, path: Path, table: str, 
     return rows
 
 
-def check_extract(directory: Path) -> ExtractLayout:
-    """Check every table of the extract; raise ExtractError on the first whole-file problem."""
+def _readable_copy(path: Path, file_format: str, encoding: str, work_dir: Path) -> Path | None:
+    """Check every byte of a CSV file decodes; a UTF-8 copy to profile when it needs one."""
+    if file_format != "csv":
+        return None
+    if not needs_transcoding(encoding):
+        check_decodes(path, encoding)
+        return None
+    copy = work_dir / "profile.csv"
+    transcode_csv(path, copy, encoding)
+    return copy
+
+
+def check_extract(directory: Path, encoding: str = DEFAULT_ENCODING) -> ExtractLayout:
+    """Check every table of the extract; raise ExtractError on the first whole-file problem.
+
+    CSV files are decoded with `encoding` (UTF-8 unless set).
+    """
+    codec_name(encoding)
     if not directory.is_dir():
         raise ExtractError(f"{directory}: extract directory does not exist")
     file_format = detect_format(directory)
     layouts: set[str] = set()
     files: dict[str, list[Path]] = {}
     row_counts: dict[str, int] = {}
-    with duckdb.connect() as connection:
+    with duckdb.connect() as connection, tempfile.TemporaryDirectory(prefix="qof-check-") as work_dir:
         for table in REQUIRED_COLUMNS:
             check_only_extract_files(table, _table_candidates(directory, table), file_format)
             layout, paths = _files_for(directory, table, file_format)
@@ -247,8 +376,10 @@ def check_extract(directory: Path) -> ExtractLayout:
             layouts.add(layout)
             row_counts[table] = 0
             for path in paths:
-                check_columns(path, table, header_of(path, file_format))
-                row_counts[table] += profile_file(connection, path, table, file_format)
+                header = header_of(path, file_format, encoding)
+                copy = _readable_copy(path, file_format, encoding, Path(work_dir))
+                check_columns(path, table, header)
+                row_counts[table] += profile_file(connection, path, table, file_format, copy)
             if table in TABLES_THAT_NEED_ROWS and row_counts[table] == 0:
                 raise ExtractError(f"{paths[0]}: table '{table}' has a header but no data rows")
             files[table] = paths

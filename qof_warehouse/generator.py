@@ -40,7 +40,7 @@ from qof_warehouse.generator_common import (
     from_day,
 )
 from qof_warehouse.generator_conditions import ConditionState, assign_conditions
-from qof_warehouse.generator_dirty import DirtySource, inject_dirty
+from qof_warehouse.generator_dirty import DirtySource, inject_dirty, split_by_default_policy
 from qof_warehouse.generator_monitoring import (
     Context,
     MedicationColumns,
@@ -235,6 +235,7 @@ def _write_manifest(
     for table_counts in dirty_tables.values():
         for cls, n in table_counts.items():
             classes[cls] = classes.get(cls, 0) + n
+    quarantined_tables, alerted_tables = split_by_default_policy(dirty_tables)
     manifest = {
         "generator": "qof_warehouse.generator",
         "manifest_version": MANIFEST_VERSION,
@@ -256,6 +257,10 @@ def _write_manifest(
         "dirty": {
             "rows_by_table": dirty_tables,
             "rows_by_class": dict(sorted(classes.items())),
+            # Under the warehouse's default implausible_value_policy (keep_and_alert): the rows
+            # it quarantines, and the value-plausibility rows it stages and alerts instead.
+            "quarantined_by_table": quarantined_tables,
+            "staged_and_alerted_by_table": alerted_tables,
             "notes": {
                 "every dirty row is an extra row with exactly one defect": True,
                 "clean rows are identical whatever dirty_share is": True,

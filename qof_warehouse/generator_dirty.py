@@ -1,9 +1,12 @@
 """Dirty rows of the kinds the extract contract lists, each tagged with its class.
 
 Every dirty row is an *extra* row (a copy of a clean row with one defect, or a new row), so the
-clean part of an extract is identical whatever `dirty_share` is, and a warehouse that
-quarantines exactly the dirty rows computes the same registers and achievement as on the clean
-extract. Each dirty row carries exactly one defect.
+clean part of an extract is identical whatever `dirty_share` is. Each dirty row carries
+exactly one defect. The warehouse quarantines every dirty row except those of the
+value-plausibility classes (VALUE_PLAUSIBILITY_CLASSES): by default (implausible_value_policy
+keep_and_alert) it stages those with their value, as the QOF business rules count them, and
+alerts the practice; with implausible_value_policy quarantine it quarantines them too, and then
+computes the same registers and achievement as on the clean extract.
 """
 
 from __future__ import annotations
@@ -62,6 +65,10 @@ REGISTRATION_CLASSES: tuple[str, ...] = (
 )
 PATIENT_CLASSES: tuple[str, ...] = ("duplicate_patient", "patient_without_registration")
 MEDICATION_CLASSES: tuple[str, ...] = ("duplicate_event", "blank_identifier", "unknown_patient")
+# Dirty classes whose rows fail a value-plausibility check rather than a structural one: staged
+# and alerted under the warehouse's default implausible_value_policy, quarantined under
+# 'quarantine'.
+VALUE_PLAUSIBILITY_CLASSES: frozenset[str] = frozenset({"implausible_value", "systolic_below_diastolic"})
 MIN_PER_CLASS = 3
 
 PLACEHOLDER_DATE = "1900-01-01"
@@ -405,3 +412,18 @@ def inject_dirty(src: DirtySource, share: float) -> dict[str, DirtyRows]:
         "patients": _dirty_patients(src, share, fake_text[k_events : k_events + k_patients]),
         "medications": _dirty_medications(src, share, fake_text[k_events + k_patients :]),
     }
+
+
+def split_by_default_policy(
+    rows_by_table: dict[str, dict[str, int]],
+) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
+    """Dirty row counts per table and class, split into the rows the warehouse quarantines by
+    default and the rows it stages and alerts (VALUE_PLAUSIBILITY_CLASSES); tables without
+    rows on a side are left out of it."""
+    quarantined: dict[str, dict[str, int]] = {}
+    alerted: dict[str, dict[str, int]] = {}
+    for table, classes in rows_by_table.items():
+        for cls, rows in classes.items():
+            side = alerted if cls in VALUE_PLAUSIBILITY_CLASSES else quarantined
+            side.setdefault(table, {})[cls] = rows
+    return quarantined, alerted

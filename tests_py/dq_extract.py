@@ -3,10 +3,14 @@
 The extract is the hand-worked extract (tests_py/hand_extract.py) plus
 * extra practices A00004-A00006 (PCN U00003) whose coding trips each clinical coding check, and
 * extra rows with exactly one defect each, listed in DIRTY with the quarantine reason and
-  record id each must get.
-Every dirty row is an extra row, so the hand-worked results must come out unchanged. A BMI
-codelist is supplied through `cluster_refset_dir`, as a user would add one, so the
-data-driven plausibility rule for BMIVAL_COD is exercised too.
+  record id each must get, and
+* extra readings whose value fails a plausibility check, listed in IMPLAUSIBLE with the check
+  and record id: staged with their value and alerted under the default
+  implausible_value_policy, quarantined with that reason under `quarantine`.
+Every dirty row is an extra row, and the implausible readings are dated so that they are not
+the latest reading any rule looks at, so the hand-worked results must come out unchanged
+under either policy. A BMI codelist is supplied through `cluster_refset_dir`, as a user would
+add one, so the data-driven plausibility rule for BMIVAL_COD is exercised too.
 """
 
 from __future__ import annotations
@@ -233,27 +237,10 @@ DIRTY: list[Dirty] = [
         _event("x_after_left", "p13", "2024-04-05", SYSTOLIC, "190"),
     ),
     Dirty(
-        "events", "implausible_value", "x_hba1c_999", _event("x_hba1c_999", "p01", "2023-11-01", HBA1C, "999")
-    ),
-    Dirty("events", "implausible_value", "x_hba1c_0", _event("x_hba1c_0", "p01", "2023-11-02", HBA1C, "0")),
-    Dirty("events", "implausible_value", "x_bmi_400", _event("x_bmi_400", "p01", "2023-11-03", BMI, "400")),
-    Dirty(
         "events",
         "near_duplicate_event",
         "x_near_copy",
         _event("x_near_copy", "p01", "2023-10-01", HBA1C, "52"),
-    ),
-    Dirty(
-        "events",
-        "systolic_below_diastolic",
-        "x_sys_low",
-        _event("x_sys_low", "p08", "2024-01-15", SYSTOLIC, "70"),
-    ),
-    Dirty(
-        "events",
-        "systolic_below_diastolic",
-        "x_dia_high",
-        _event("x_dia_high", "p08", "2024-01-15", DIASTOLIC, "110"),
     ),
     # medications
     Dirty("medications", "blank_identifier", None, _medication("", "p01", "2023-10-02")),
@@ -313,12 +300,6 @@ DIRTY: list[Dirty] = [
         "m_after_left",
         _medication("m_after_left", "p13", "2024-04-05"),
     ),
-    Dirty(
-        "medications",
-        "implausible_value",
-        "m_negative",
-        _medication("m_negative", "p01", "2023-10-03", quantity="-5"),
-    ),
     Dirty("medications", "near_duplicate_event", "m_near_copy", ("m_near_copy", *CLEAN_MEDICATION[1:])),
     Dirty(
         "medications",
@@ -339,6 +320,36 @@ DIRTY: list[Dirty] = [
         "manual_achievement", "unknown_practice", "Z99999|QI011", ("Z99999", "QI011", "2024-03-31", "true")
     ),
     Dirty("manual_achievement", "duplicate_manual_achievement", "A00001|QI011", CLEAN_MANUAL),
+]
+
+
+# Readings whose value fails a plausibility check. p01's HbA1c 52 on 2023-10-01 stays the latest
+# HbA1c and p08's 138/88 on 2023-12-01 the latest blood pressure; the BMI is more than 12
+# months old; p01 already has an issue of the same medicine in the 6 months.
+IMPLAUSIBLE: list[Dirty] = [
+    Dirty(
+        "events", "implausible_value", "x_hba1c_999", _event("x_hba1c_999", "p01", "2023-09-01", HBA1C, "999")
+    ),
+    Dirty("events", "implausible_value", "x_hba1c_0", _event("x_hba1c_0", "p01", "2023-09-02", HBA1C, "0")),
+    Dirty("events", "implausible_value", "x_bmi_400", _event("x_bmi_400", "p01", "2022-11-03", BMI, "400")),
+    Dirty(
+        "events",
+        "systolic_below_diastolic",
+        "x_sys_low",
+        _event("x_sys_low", "p08", "2023-06-15", SYSTOLIC, "70"),
+    ),
+    Dirty(
+        "events",
+        "systolic_below_diastolic",
+        "x_dia_high",
+        _event("x_dia_high", "p08", "2023-06-15", DIASTOLIC, "110"),
+    ),
+    Dirty(
+        "medications",
+        "implausible_value",
+        "m_negative",
+        _medication("m_negative", "p01", "2023-10-03", quantity="-5"),
+    ),
 ]
 
 
@@ -384,7 +395,7 @@ def _write(path: Path, header: list[str], rows: list[Row]) -> None:
 
 
 def dirty_rows(table: str) -> list[Row]:
-    return [dirty.row for dirty in DIRTY if dirty.table == table]
+    return [dirty.row for dirty in DIRTY + IMPLAUSIBLE if dirty.table == table]
 
 
 def table_rows() -> dict[str, list[Row]]:
@@ -427,16 +438,16 @@ class DirtyBuild:
 
 
 @functools.cache
-def dirty_build() -> DirtyBuild:
-    """The dirty extract built once per test session (safe build, dbt unit tests excluded)."""
+def dirty_build(implausible_value_policy: str | None = None) -> DirtyBuild:
+    """The dirty extract built once per test session and policy (safe build, dbt unit tests
+    excluded); `implausible_value_policy` None keeps the project's default."""
     root = Path(tempfile.mkdtemp(prefix="qof_dq_"))
     atexit.register(shutil.rmtree, root, True)
     extract = write_dirty_extract(root / "extract")
-    settings = BuildSettings(
-        extract_dir=extract,
-        duckdb_path=root / "dirty.duckdb",
-        extra_vars={"cluster_refset_dir": str(write_bmi_refset(root / "refsets"))},
-    )
+    extra_vars: dict[str, object] = {"cluster_refset_dir": str(write_bmi_refset(root / "refsets"))}
+    if implausible_value_policy:
+        extra_vars["implausible_value_policy"] = implausible_value_policy
+    settings = BuildSettings(extract_dir=extract, duckdb_path=root / "dirty.duckdb", extra_vars=extra_vars)
     result = safe_build(["build", "--exclude", "resource_type:unit_test"], settings, capture=True)
     assert result.ok, result.process.stdout[-6000:]
     return DirtyBuild(extract, result.warehouse, settings)

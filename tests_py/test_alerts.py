@@ -19,6 +19,7 @@ import pytest
 from dq_extract import (
     CLEAN_PRACTICE,
     HIGH_PCA_PRACTICE,
+    IMPLAUSIBLE,
     SCENARIO_PRACTICE,
     SCENARIO_PRACTICE_NAME,
     UNDER_CODED_PRACTICE,
@@ -171,6 +172,39 @@ def test_quarantined_rows_reach_their_practice_alert(warehouse: Path) -> None:
     ) == [("A00001",)]
 
 
+def test_implausible_values_reach_their_practice_alert(reports: Path) -> None:
+    # Every implausible reading of the dirty extract is recorded at A00001 and counted for QOF.
+    records = {
+        row["record_id"]: row
+        for row in _csv(reports / "practices" / "A00001" / "alert_records.csv")
+        if row["check_code"] in {"implausible_value", "systolic_below_diastolic"}
+    }
+    assert sorted(records) == sorted(str(dirty.record_id) for dirty in IMPLAUSIBLE)
+    hba1c = records["x_hba1c_0"]
+    assert (hba1c["patient_id"], hba1c["record_date"], hba1c["check_subject"]) == (
+        "p01",
+        "2023-09-02",
+        "IFCCHBAM_COD",
+    )
+    assert "value 0 mmol/mol" in hba1c["detail"] and "plausible range 15-200 mmol/mol" in hba1c["detail"]
+    assert records["x_sys_low"]["check_subject"] == "SYSBP_COD above DIABP_COD"
+    assert "quantity -5" in records["m_negative"]["detail"]
+    alerts = {
+        (row["check_code"], row["check_subject"]): row
+        for row in _csv(reports / "practices" / "A00001" / "alerts.csv")
+        if row["check_category"] == "value_plausibility"
+    }
+    assert {key: int(row["affected_count"]) for key, row in alerts.items()} == {
+        ("implausible_value", "IFCCHBAM_COD"): 2,
+        ("implausible_value", "BMIVAL_COD"): 1,
+        ("implausible_value", "medications"): 1,
+        ("systolic_below_diastolic", "SYSBP_COD above DIABP_COD"): 2,
+    }
+    summary = _csv(reports / "implausible_value_summary.csv")
+    assert sum(int(row["records"]) for row in summary) == len(IMPLAUSIBLE)
+    assert "Implausible values counted for QOF as recorded" in (reports / "index.html").read_text()
+
+
 def _patients_by_practice() -> tuple[dict[str, set[str]], set[str]]:
     """Each practice's patients (registered there, or with a row recorded there) and all ids."""
     rows = table_rows()
@@ -303,5 +337,7 @@ def test_reports_are_replaced_whole_and_kept_when_writing_fails(
 def test_data_quality_summary_text(warehouse: Path) -> None:
     text = alerts.format_dq_summary(alerts.collect_dq_summary(warehouse), {"events": 1})
     assert "every row accounted for" in text
+    assert "implausible values counted for QOF as recorded (practices, records):" in text
+    assert re.search(r"implausible_value\s+1\s+4\n", text)
     assert "WARNING: the file check read 1 rows" in text
     assert "6 of 6 practices flagged" not in text and "5 of 6 practices flagged" in text

@@ -1,8 +1,9 @@
 """Every raw row is accounted for: rows read = rows staged + rows quarantined, per table.
 
 Checked on the dirty extract (against the rows the test wrote), on a generated extract with
-its default share of dirty rows (against the generator's manifest), and shown to fail when a
-row goes missing between the files and the staging models.
+its default share of dirty rows (against the generator's manifest, under the default
+implausible_value_policy and under `quarantine`), and shown to fail when a row goes missing
+between the files and the staging models.
 """
 
 from __future__ import annotations
@@ -47,51 +48,93 @@ def test_dirty_extract_every_row_is_staged_or_quarantined() -> None:
         assert lost == 0, table
 
 
+GeneratedBuilds = dict[str, Path]
+
+
+def _counts(warehouse: Path, query: str) -> dict[str, dict[str, int]]:
+    """{table: {class: rows}} from a query returning table, class and count."""
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        rows = connection.execute(query).fetchall()
+    found: dict[str, dict[str, int]] = {}
+    for table, reason, count in rows:
+        found.setdefault(table, {})[reason] = count
+    return found
+
+
+QUARANTINED = "select table_name, quarantine_reason, count(*) from stg_gp_extract__quarantine group by all"
+IMPLAUSIBLE = "select table_name, check_code, count(*) from dq_implausible_values group by all"
+
+
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Manifest]]:
-    """A small extract from the project's generator, with its default share of dirty rows."""
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[GeneratedBuilds, Manifest]]:
+    """A small extract from the project's generator, with its default share of dirty rows,
+    built under the default implausible_value_policy and under `quarantine`."""
     from qof_warehouse.generator import GeneratorConfig, generate_extract
 
     root = tmp_path_factory.mktemp("generated")
     extract = root / "extract"
     generate_extract(extract, GeneratorConfig(n_patients=1500, n_practices=4, n_pcns=2, seed=11))
     layout = check_extract(extract)
-    settings = BuildSettings(
-        extract_dir=extract,
-        duckdb_path=root / "generated.duckdb",
-        extract_format=layout.file_format,
-        extract_layout=layout.layout,
-    )
-    # The staging layer and the row accounting (with their tests) are all this needs.
-    selection = ["--select", "+dq_row_accounting", "qof_dq_checks", "--indirect-selection", "cautious"]
-    result = safe_build(["build", *selection], settings, capture=True)
-    assert result.ok, result.process.stdout[-6000:]
-    yield result.warehouse, json.loads((extract / "manifest.json").read_text())
+    # The staging layer, the row accounting and the implausible values (with their tests).
+    selection = [
+        "--select",
+        "+dq_row_accounting",
+        "+dq_implausible_values",
+        "qof_dq_checks",
+        "--indirect-selection",
+        "cautious",
+    ]
+    builds: GeneratedBuilds = {}
+    for policy in ("keep_and_alert", "quarantine"):
+        settings = BuildSettings(
+            extract_dir=extract,
+            duckdb_path=root / policy / "generated.duckdb",
+            extract_format=layout.file_format,
+            extract_layout=layout.layout,
+            extra_vars={"implausible_value_policy": policy} if policy == "quarantine" else {},
+        )
+        result = safe_build(["build", *selection], settings, capture=True)
+        assert result.ok, result.process.stdout[-6000:]
+        builds[policy] = result.warehouse
+    yield builds, json.loads((extract / "manifest.json").read_text())
     shutil.rmtree(root, ignore_errors=True)
 
 
-def test_generated_extract_rows_read_match_the_manifest(generated: tuple[Path, Manifest]) -> None:
-    warehouse, manifest = generated
-    accounting = _accounting(warehouse)
+@pytest.mark.parametrize("policy", ["keep_and_alert", "quarantine"])
+def test_generated_extract_rows_read_match_the_manifest(
+    generated: tuple[GeneratedBuilds, Manifest], policy: str
+) -> None:
+    builds, manifest = generated
+    accounting = _accounting(builds[policy])
     assert {table: values[0] for table, values in accounting.items()} == manifest["rows"]
     for table, (read, staged, quarantined, lost) in accounting.items():
         assert (read == staged + quarantined, lost) == (True, 0), table
 
 
 def test_generated_extract_quarantines_exactly_the_manifest_dirty_rows(
-    generated: tuple[Path, Manifest],
+    generated: tuple[GeneratedBuilds, Manifest],
 ) -> None:
-    warehouse, manifest = generated
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        rows = connection.execute(
-            "select table_name, quarantine_reason, count(*) from stg_gp_extract__quarantine group by all"
-        ).fetchall()
-    found: dict[str, dict[str, int]] = {}
-    for table, reason, count in rows:
-        found.setdefault(table, {})[reason] = count
-    expected = {table: classes for table, classes in manifest["dirty"]["rows_by_table"].items() if classes}
+    builds, manifest = generated
+    expected = manifest["dirty"]["quarantined_by_table"]
     assert expected, "the generator wrote no dirty rows"
-    assert found == expected
+    assert _counts(builds["keep_and_alert"], QUARANTINED) == expected
+
+
+def test_generated_extract_alerts_exactly_the_manifest_implausible_rows(
+    generated: tuple[GeneratedBuilds, Manifest],
+) -> None:
+    builds, manifest = generated
+    expected = manifest["dirty"]["staged_and_alerted_by_table"]
+    assert expected, "the generator wrote no implausible readings"
+    assert _counts(builds["keep_and_alert"], IMPLAUSIBLE) == expected
+
+
+def test_quarantine_policy_quarantines_every_manifest_dirty_row(
+    generated: tuple[GeneratedBuilds, Manifest],
+) -> None:
+    builds, manifest = generated
+    assert _counts(builds["quarantine"], QUARANTINED) == manifest["dirty"]["rows_by_table"]
+    assert _counts(builds["quarantine"], IMPLAUSIBLE) == {}
 
 
 def test_a_row_lost_after_reading_fails_the_build(tmp_path: Path) -> None:

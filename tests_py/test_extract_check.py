@@ -118,7 +118,22 @@ def test_file_not_utf8(extract: Path) -> None:
         "patient_id,date_of_birth,sex,date_of_death\nZo\xeb,1970-01-01,F,\n".encode("latin-1")
     )
     message = _error(extract)
-    assert "patients.csv" in message and "UTF-8" in message
+    assert "patients.csv" in message and "is not UTF-8" in message and "line 2" in message
+    assert "--encoding cp1252" in message and "QOF_EXTRACT_ENCODING" in message
+
+
+def test_file_not_utf8_beyond_the_first_block(extract: Path) -> None:
+    # The reader counts rows without decoding unread columns, so only a decode of every byte
+    # finds a Windows-1252 character 100 kB into the file.
+    rows = "".join(f"f{number:05d},p01,A00001,2023-10-01,44054006,,\n" for number in range(3000))
+    content = (
+        (extract / "events.csv").read_text(encoding="utf-8")
+        + rows
+        + "f99999,p01,A00001,2023-10-01,44054006,,\xb5g\n"
+    )
+    (extract / "events.csv").write_bytes(content.encode("cp1252"))
+    message = _error(extract)
+    assert "events.csv" in message and "is not UTF-8" in message and "--encoding cp1252" in message
 
 
 def test_file_that_is_not_csv_or_parquet(extract: Path) -> None:

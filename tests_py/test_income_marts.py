@@ -15,6 +15,7 @@ import pytest
 from hand_extract import write_hand_extract
 
 from qof_warehouse.dbt_runner import PROJECT_ROOT, BuildSettings, run_dbt
+from qof_warehouse.summary import collect_summary, format_summary
 
 SEEDS = PROJECT_ROOT / "seeds" / "reference"
 
@@ -26,6 +27,34 @@ def national_prevalence(register: str) -> Fraction:
             if key == ("2023-24", register, "whole_list"):
                 return Fraction(row["national_prevalence"])
     raise KeyError(register)
+
+
+def seed_rows(name: str) -> list[dict[str, str]]:
+    with (SEEDS / name).open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def provisional_figures_2023_24() -> tuple[set[str], set[str]]:
+    """From the seeds alone: the 2023-24 indicators with provisional thresholds, and the
+    provisional prevalence figures the 2023-24 income rests on (registers with a
+    carried-forward national prevalence divided by a prevalence-adjusted indicator, and the
+    indicators whose prevalence basis is unsettled)."""
+    indicators = [row for row in seed_rows("qof_indicators.csv") if row["qof_year"] == "2023-24"]
+    thresholds = {row["indicator_code"] for row in indicators if row["is_provisional_threshold"] == "true"}
+    provisional_registers = {
+        row["register_code"]
+        for row in seed_rows("qof_national_prevalence.csv")
+        if row["qof_year"] == "2023-24"
+        and row["prevalence_basis"] == "whole_list"
+        and row["is_provisional"] == "true"
+    }
+    combined = {row["indicator_code"] for row in seed_rows("qof_combined_prevalence_registers.csv")}
+    prevalence = {
+        row["register_code"]
+        for row in indicators
+        if row["is_prevalence_adjusted"] == "true" and row["register_code"] in provisional_registers
+    } | {row["indicator_code"] for row in indicators if row["indicator_code"] in combined}
+    return thresholds, prevalence
 
 
 @pytest.fixture(scope="module")
@@ -169,3 +198,54 @@ def test_top_opportunities_are_ranked_by_pounds(warehouse: Path) -> None:
     values = [value for _, value in rows]
     assert values == sorted(values, reverse=True)
     assert values[0] > 0
+
+
+def test_provisional_flags_reach_every_income_row(warehouse: Path) -> None:
+    thresholds, prevalence = provisional_figures_2023_24()
+    assert thresholds and prevalence
+    rows = fetch(
+        warehouse,
+        "select indicator_code, coalesce(register_code, indicator_code), "
+        "is_provisional_threshold, is_provisional_prevalence from fct_practice_income",
+    )
+    assert {indicator for indicator, _, flagged, _ in rows if flagged} == thresholds
+    assert {figure for _, figure, _, flagged in rows if flagged} == prevalence
+    # SMOK002 is not prevalence-adjusted by default, but its reading is unsettled; BP002 is settled.
+    flags = {indicator: (threshold, prevalent) for indicator, _, threshold, prevalent in rows}
+    assert flags["SMOK002"] == (False, True)
+    assert flags["BP002"] == (False, False)
+
+
+def test_provisional_income_reaches_the_totals_and_the_summary(warehouse: Path) -> None:
+    thresholds, prevalence = provisional_figures_2023_24()
+    flagged = dict(
+        fetch(
+            warehouse,
+            "select practice_code, sum(income_gbp) filter "
+            "(where is_provisional_threshold or is_provisional_prevalence) "
+            "from fct_practice_income group by practice_code",
+        )
+    )
+    totals = fetch(
+        warehouse,
+        "select practice_code, provisional_income_gbp, provisional_threshold_count, "
+        "provisional_prevalence_count from fct_practice_income_totals",
+    )
+    assert {practice for practice, *_ in totals} == {"A00001", "A00002", "A00003"}
+    for practice, pounds, threshold_count, prevalence_count in totals:
+        assert pounds == pytest.approx(flagged[practice], rel=1e-12)
+        assert (threshold_count, prevalence_count) == (len(thresholds), len(prevalence))
+    practice_pounds = {practice: pounds for practice, pounds, *_ in totals}
+    pcn = dict(fetch(warehouse, "select pcn_code, provisional_income_gbp from fct_pcn_income_totals"))
+    icb = dict(fetch(warehouse, "select icb_code, provisional_income_gbp from fct_icb_income_totals"))
+    assert pcn["U00001"] == pytest.approx(practice_pounds["A00001"] + practice_pounds["A00002"], rel=1e-12)
+    assert icb["QBB"] == pytest.approx(practice_pounds["A00003"], rel=1e-12)
+    assert 0 < sum(practice_pounds.values())
+
+    figures, registers = collect_summary(warehouse)
+    text = format_summary(figures, registers)
+    expected = (
+        f"£{sum(practice_pounds.values()):,.2f} of £{float(figures['income_gbp']):,.2f} rests on "
+        f"{len(thresholds)} provisional thresholds / {len(prevalence)} provisional prevalence figures"
+    )
+    assert expected in text.splitlines()

@@ -1,5 +1,6 @@
 """The in-year trajectory: month-end dates, and an incremental build on the hand extract at
-three month-ends (the same month last year, a mid-year month and the year end)."""
+three month-ends (the same month last year, a mid-year month and the year end) whose counts
+are compared with counts worked out by hand at each of them."""
 
 from __future__ import annotations
 
@@ -69,24 +70,64 @@ def test_every_month_is_kept(trajectory: tuple[Path, list[date]]) -> None:
     assert rows == [(day, practices_times_indicators) for day in sorted(DATES)]
 
 
-def test_year_end_matches_the_hand_worked_result_and_last_year(trajectory: tuple[Path, list[date]]) -> None:
-    # At 2024-03-31 A00003 HYP008 is 1 of 3 (hand_extract EXPECTED). A year earlier, at
-    # 2023-03-31, p16's BP of 2023-03-31 falls inside its window and p17's of 2023-04-01 has not
-    # happened: 1 of 3 again.
+# Worked by hand from tests_py/hand_extract.py at each date, under the 2023-24 rules, counting
+# only what was recorded on or before that date:
+# (practice, indicator, date): (register, denominator, numerator, pca_count).
+TRAJECTORY_EXPECTED: dict[tuple[str, str, date], tuple[int, int, int, int]] = {
+    # p10's hypertension is first coded on 2023-08-01: not on the register on 2023-03-31.
+    # On 2023-03-31 the register is p08, p09, p11, p12, p13 and p14 (p13 and p14 leave later).
+    ("A00001", "HYP001", date(2023, 3, 31)): (6, 0, 0, 0),
+    ("A00001", "HYP001", date(2023, 9, 30)): (7, 0, 0, 0),
+    # 2023-03-31: p09 (84) is rejected on age; p08, p11, p12 (readings from 2023-06-01 on),
+    # p13 and p14 have no reading yet: 5 in the denominator, none achieved.
+    ("A00001", "HYP008", date(2023, 3, 31)): (6, 5, 0, 0),
+    # 2023-09-30: p10 diagnosed in the 9 months (DIAG1_DT9M); p11's 160/95 misses the target;
+    # p08's and p12's readings (and p12's unsuitable code) come later.
+    ("A00001", "HYP008", date(2023, 9, 30)): (7, 5, 0, 1),
+    # 2023-03-31: only p16's reading of that day; p17's (2023-04-01) and p18's (2024-01-01)
+    # have not happened. 2023-09-30: p16's and p17's readings are both in the 12 months.
+    ("A00003", "HYP008", date(2023, 3, 31)): (3, 3, 1, 0),
+    ("A00003", "HYP008", date(2023, 9, 30)): (3, 3, 2, 0),
+    # p03 turns 17 on 2024-03-31: the DM register is p01, p02, p06 and p07 before that.
+    ("A00001", "DM017", date(2023, 3, 31)): (4, 0, 0, 0),
+    ("A00001", "DM017", date(2023, 9, 30)): (4, 0, 0, 0),
+}
+for (practice, indicator), (register, denominator, numerator, pcas, _, _) in EXPECTED.items():
+    TRAJECTORY_EXPECTED[(practice, indicator, date(2024, 3, 31))] = (register, denominator, numerator, pcas)
+
+
+def test_every_month_matches_the_hand_worked_counts(trajectory: tuple[Path, list[date]]) -> None:
+    rows = fetch(
+        trajectory[0],
+        "select practice_code, indicator_code, achievement_date, register, denominator, numerator, pca_count "
+        "from fct_practice_indicator_trajectory",
+    )
+    built = {(row[0], row[1], row[2]): tuple(row[3:]) for row in rows}
+    assert {key: built.get(key) for key in TRAJECTORY_EXPECTED} == TRAJECTORY_EXPECTED
+
+
+def test_year_end_is_compared_with_the_hand_worked_month_a_year_earlier(
+    trajectory: tuple[Path, list[date]],
+) -> None:
     rows = fetch(
         trajectory[0],
         """
-        select achievement_date, denominator, numerator, points, same_month_last_year_date,
-            numerator_last_year, denominator_last_year
+        select practice_code, achievement_date, same_month_last_year_date, denominator_last_year,
+            numerator_last_year
         from fct_practice_indicator_trajectory
-        where practice_code = 'A00003' and indicator_code = 'HYP008'
-        order by achievement_date
+        where indicator_code = 'HYP008' and practice_code in ('A00001', 'A00003')
+        order by practice_code, achievement_date
         """,
     )
-    register, denominator, numerator, _, _, points = EXPECTED[("A00003", "HYP008")]
-    assert rows[-1][:4] == (date(2024, 3, 31), denominator, numerator, points)
-    assert rows[-1][4:] == (date(2023, 3, 31), rows[0][2], rows[0][1])
-    assert rows[0][4] == date(2022, 3, 31) and rows[0][5] is None
+    assert rows == [
+        # Nothing was built for 2022-03-31 or 2022-09-30: no last-year figures.
+        ("A00001", date(2023, 3, 31), date(2022, 3, 31), None, None),
+        ("A00001", date(2023, 9, 30), date(2022, 9, 30), None, None),
+        ("A00001", date(2024, 3, 31), date(2023, 3, 31), 5, 0),
+        ("A00003", date(2023, 3, 31), date(2022, 3, 31), None, None),
+        ("A00003", date(2023, 9, 30), date(2022, 9, 30), None, None),
+        ("A00003", date(2024, 3, 31), date(2023, 3, 31), 3, 1),
+    ]
 
 
 def test_marts_are_left_at_the_latest_date(trajectory: tuple[Path, list[date]]) -> None:

@@ -1,31 +1,36 @@
 """Loading the NHS Digital refset files instead of (on top of) the curated clusters.
 
-Uses the published primary care domain refsets in ../shared/data/codelists when present.
+Uses the published primary care domain refsets in ../shared/data/codelists: the tests fail when
+they are missing unless QOF_ALLOW_MISSING_SHARED=1 is set (tests_py/conftest.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import pytest
 from hand_extract import EXPECTED, write_hand_extract
 
-from qof_warehouse import PROJECT_ROOT
 from qof_warehouse.dbt_runner import BuildSettings, run_dbt
 
-REFSET_DIR = PROJECT_ROOT.parent / "shared" / "data" / "codelists"
+REFSETS = "data/codelists"
+DM_REFSET = "nhsd-primary-care-domain-refsets-dm_cod.csv"
 
 
 @pytest.fixture(scope="module")
-def refset_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not REFSET_DIR.is_dir():
-        pytest.skip("../shared/data/codelists is not available")
+def refset_dir(shared_path: Callable[[str], Path]) -> Path:
+    return shared_path(REFSETS)
+
+
+@pytest.fixture(scope="module")
+def refset_warehouse(tmp_path_factory: pytest.TempPathFactory, refset_dir: Path) -> Path:
     root = tmp_path_factory.mktemp("refsets")
     settings = BuildSettings(
         extract_dir=write_hand_extract(root / "extract"),
         duckdb_path=root / "refsets.duckdb",
-        extra_vars={"cluster_refset_dir": str(REFSET_DIR)},
+        extra_vars={"cluster_refset_dir": str(refset_dir)},
     )
     selection = [
         "build",
@@ -41,7 +46,7 @@ def refset_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return settings.duckdb_path
 
 
-def test_refset_clusters_are_named_from_their_files(refset_warehouse: Path) -> None:
+def test_refset_clusters_are_named_from_their_files(refset_warehouse: Path, refset_dir: Path) -> None:
     with duckdb.connect(str(refset_warehouse), read_only=True) as connection:
         sizes = dict(
             connection.execute(
@@ -49,7 +54,7 @@ def test_refset_clusters_are_named_from_their_files(refset_warehouse: Path) -> N
                 "where code_source like '%nhsd_refset:%' group by cluster_code"
             ).fetchall()
         )
-    expected_rows = sum(1 for _ in (REFSET_DIR / "nhsd-primary-care-domain-refsets-dm_cod.csv").open()) - 1
+    expected_rows = sum(1 for _ in (refset_dir / DM_REFSET).open()) - 1
     assert sizes["DM_COD"] == expected_rows
     assert "HYP_COD" in sizes and "IFCCHBAM_COD" in sizes
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import csv
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import ALLOW_MISSING_SHARED, find_shared_path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SEEDS = PROJECT_ROOT / "seeds" / "reference"
-SHARED = PROJECT_ROOT.parent / "shared"
-OFFICIAL_CONTROL = (
-    SHARED / "data" / "public" / "qof_2324_nhsdigital_metadata" / "INDICATOR_REFERENCE_CONTROL.csv"
-)
+# Under ../shared; the test fails when it is missing unless QOF_ALLOW_MISSING_SHARED=1 is set.
+OFFICIAL_CONTROL = "data/public/qof_2324_nhsdigital_metadata/INDICATOR_REFERENCE_CONTROL.csv"
 
 Row = dict[str, str]
 
@@ -277,14 +277,22 @@ def test_national_prevalence(national_prevalence: list[Row]) -> None:
         assert {code for y, code in whole_list if y == year} == REGISTER_CODES, year
 
 
-def test_2023_24_points_match_official_control_file(indicators: list[Row]) -> None:
-    if not SHARED.is_dir():
-        pytest.skip("../shared is not available next to the project")
-    if not OFFICIAL_CONTROL.exists():
-        pytest.skip(f"{OFFICIAL_CONTROL} not found")
-    with OFFICIAL_CONTROL.open(newline="", encoding="cp1252") as handle:
+def test_2023_24_points_match_official_control_file(
+    indicators: list[Row], shared_path: Callable[[str], Path]
+) -> None:
+    with shared_path(OFFICIAL_CONTROL).open(newline="", encoding="cp1252") as handle:
         official = {
             row["INDICATOR_CODE"]: int(row["INDICATOR_POINT_VALUE"]) for row in csv.DictReader(handle)
         }
     ours = {row["indicator_code"]: int(row["points"]) for row in indicators if row["qof_year"] == "2023-24"}
     assert ours == official
+
+
+def test_a_missing_shared_file_fails_unless_skipping_is_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    missing = "data/no-such-file.csv"
+    monkeypatch.delenv(ALLOW_MISSING_SHARED, raising=False)
+    with pytest.raises(pytest.fail.Exception, match="no-such-file.csv is missing"):
+        find_shared_path(missing)
+    monkeypatch.setenv(ALLOW_MISSING_SHARED, "1")
+    with pytest.raises(pytest.skip.Exception, match="no-such-file.csv is missing"):
+        find_shared_path(missing)

@@ -1,6 +1,8 @@
 {#- Roll practice income totals up to a network level (`pcn` or `icb`): every figure is a sum
     over member practices, each paid with its own CPI and APDF (qof_rules.md 7). Practices
-    without a PCN roll up to pcn_code UNALIGNED, as in fct_pcn_indicator_achievement. -#}
+    without a PCN roll up to pcn_code UNALIGNED, as in fct_pcn_indicator_achievement. The
+    provisional threshold and prevalence counts are the largest over member practices: they
+    count the year's indicators and prevalence figures, the same for every practice. -#}
 {% macro income_totals_rollup(level) %}
 
     with
@@ -44,6 +46,9 @@
             {{ exact_sum('income_gbp') }} as income_gbp,
             {{ exact_sum('prevalence_adjusted_income_gbp') }} as prevalence_adjusted_income_gbp,
             {{ exact_sum('income_protected_income_gbp') }} as income_protected_income_gbp,
+            {{ exact_sum('provisional_income_gbp') }} as provisional_income_gbp,
+            max(provisional_threshold_count) as provisional_threshold_count,
+            max(provisional_prevalence_count) as provisional_prevalence_count,
             count(*) filter (where has_previous_year_result) as practices_with_previous_year_result,
             {{ exact_sum('previous_year_points') }} as previous_year_points,
             {{ exact_sum('aspiration_gbp') }} as aspiration_gbp,
@@ -72,6 +77,9 @@
             cast(summed.income_gbp as double) as income_gbp,
             cast(summed.prevalence_adjusted_income_gbp as double) as prevalence_adjusted_income_gbp,
             cast(summed.income_protected_income_gbp as double) as income_protected_income_gbp,
+            cast(summed.provisional_income_gbp as double) as provisional_income_gbp,
+            cast(summed.provisional_threshold_count as bigint) as provisional_threshold_count,
+            cast(summed.provisional_prevalence_count as bigint) as provisional_prevalence_count,
             cast(summed.practices_with_previous_year_result as bigint) as practices_with_previous_year_result,
             cast(summed.previous_year_points as double) as previous_year_points,
             cast(summed.aspiration_gbp as double) as aspiration_gbp,

@@ -40,15 +40,34 @@
     )
 {%- endmacro %}
 
-{#- True when the list `dates_column` holds a date in the month up to and including `anchor`
-    (from `anchor` - 1 month, inclusive): the elements of a review recorded with it. -#}
-{% macro resp_any_date_in_month_before(dates_column, anchor) -%}
+{#- True when the list `dates_column` holds a date from `anchor` to `months_column` (a column
+    holding a number of months) months after it, both ends inclusive: an element recorded with
+    a review. -#}
+{% macro resp_any_date_in_months_after(dates_column, anchor, months_column) -%}
     (
         len(list_filter(
             coalesce({{ dates_column }}, []),
-            event_date -> event_date >= cast({{ anchor }} - interval 1 month as date)
-            and event_date <= {{ anchor }}
+            element_date -> element_date >= {{ anchor }}
+            and element_date <= cast({{ anchor }} + to_months(cast({{ months_column }} as integer)) as date)
         )) > 0
+    )
+{%- endmacro %}
+
+{#- The numerator of a review indicator (AST007, COPD010): any review (a date of the list
+    `review_dates_column`) in the preceding 12 months whose every element (`element_columns`,
+    lists of dates) is recorded on the review date or at most `review_element_months` (a
+    population column, from the indicator's qof_indicator_targets row) later; not only the
+    latest review (docs/assumptions.md OA1). -#}
+{% macro resp_any_complete_review(review_dates_column, element_columns) -%}
+    coalesce(
+        len(list_filter(
+            coalesce({{ review_dates_column }}, []),
+            reviewed_on -> {{ within_months('reviewed_on', 12) }}
+            {%- for column in element_columns %}
+                and {{ resp_any_date_in_months_after(column, 'reviewed_on', 'review_element_months') }}
+            {%- endfor %}
+        )) > 0,
+        false
     )
 {%- endmacro %}
 
@@ -105,22 +124,21 @@
     )
 {%- endmacro %}
 
-{#- AST007: an asthma review (REV_COD) in the preceding 12 months with, for the latest review,
-    a written personalised asthma action plan on the same day and a validated asthma control
-    questionnaire and the number of exacerbations in the month up to the review. PCA order as
-    transcribed from the business rules: unsuitable, monitoring declined, informed dissent,
-    invitations, diagnosed or registered in the 3 months. -#}
+{#- AST007: any asthma review (REV_COD) in the preceding 12 months with a written personalised
+    asthma action plan, a validated asthma control questionnaire and the number of
+    exacerbations recorded from the review date to one month after it (the AST007
+    review_element_months target). PCA order as transcribed from the business rules:
+    unsuitable, monitoring declined, informed dissent, invitations, diagnosed or registered in
+    the 3 months. -#}
 {% macro indicator__ast007() %}
     {{ qof_indicator_cascade(
         'AST007',
         resp_population(ref('int_indicator_inputs__asthma'), {
-            'is_review_complete': 'coalesce(' ~ within_months('review_date', 12)
-                ~ ' and list_contains(coalesce(action_plan_dates, []), review_date)'
-                ~ ' and ' ~ resp_any_date_in_month_before('control_assessment_dates', 'review_date')
-                ~ ' and ' ~ resp_any_date_in_month_before('exacerbation_count_dates', 'review_date')
-                ~ ', false)',
+            'review_element_months': indicator_target('AST007', 'review_element_months'),
         }),
-        [{'outcome': 'numerator', 'when': 'is_review_complete'}]
+        [{'outcome': 'numerator', 'when': resp_any_complete_review(
+            'review_dates', ['action_plan_dates', 'control_assessment_dates', 'exacerbation_count_dates']
+        )}]
         + resp_process_pca_rules(
             'ASTPCAPU', 'ASTPCADEC', resp_invitation_rule('ASTINVITE1'),
             declined_rules=[{'outcome': 'pca', 'reason': 'ASTMONDEC', 'when': within_months('monitoring_declined_date', 12)}]

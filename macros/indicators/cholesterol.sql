@@ -32,11 +32,13 @@
     {{ return(rules) }}
 {% endmacro %}
 
-{#- Diabetes register patients with a history of CVD (CHD, PAD, non-haemorrhagic stroke or TIA)
-    are rejected (DMCVDEXC): they are in DM023 / DM035 instead. -#}
+{#- Diabetes register patients with a history of CVD as the diabetes statin indicators define it
+    (dm_cvd_history: CHD, any stroke, TIA, PAD or familial hypercholesterolaemia ever, or
+    unresolved CKD stage 3-5; docs/assumptions.md DA1) are rejected (DMCVDEXC): they belong
+    to DM023 / DM035 instead. -#}
 {% macro _cv_dmcvdexc_rule() %}
     {{ return({'outcome': 'excluded', 'reason': 'DMCVDEXC',
-        'when': 'is_on_diabetes_register and cvd_history_date is not null'}) }}
+        'when': 'is_on_diabetes_register and ' ~ dm_cvd_history()}) }}
 {% endmacro %}
 
 {#- CHOL001 (2023/24): on a statin, or another lipid-lowering therapy where a statin is declined

@@ -1,18 +1,19 @@
 {#- COPD indicator cascades (thresholds_and_rules.md 2.1). Population: the COPD register
     (int_indicator_inputs__copd). -#}
 
-{#- COPD010: a COPD review (COPDRVW_COD) in the preceding 12 months with, for the latest review,
-    the number of exacerbations and an MRC dyspnoea grade recorded in the month up to the
-    review (by analogy with AST007 [R]). PCAs: unsuitable, informed dissent, invitations,
-    diagnosed or registered in the 3 months. -#}
+{#- COPD010: any COPD review (COPDRVW_COD) in the preceding 12 months with the number of
+    exacerbations and an MRC dyspnoea grade recorded from the review date to one month after
+    it (the COPD010 review_element_months target), read as AST007 [R]. PCAs: unsuitable,
+    informed dissent, invitations, diagnosed or registered in the 3 months. -#}
 {% macro indicator__copd010() %}
     {{ qof_indicator_cascade(
         'COPD010',
-        ref('int_indicator_inputs__copd'),
-        [{'outcome': 'numerator', 'when':
-            within_months('review_date', 12)
-            ~ ' and ' ~ resp_any_date_in_month_before('exacerbation_count_dates', 'review_date')
-            ~ ' and ' ~ resp_any_date_in_month_before('mrc_dates', 'review_date')}]
+        resp_population(ref('int_indicator_inputs__copd'), {
+            'review_element_months': indicator_target('COPD010', 'review_element_months'),
+        }),
+        [{'outcome': 'numerator', 'when': resp_any_complete_review(
+            'review_dates', ['exacerbation_count_dates', 'mrc_dates']
+        )}]
         + resp_process_pca_rules('COPDPCAPU', 'COPDPCADEC', resp_invitation_rule('COPDINVITE'))
     ) }}
 {% endmacro %}

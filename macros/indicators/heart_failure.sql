@@ -3,10 +3,12 @@
     ventricular systolic dysfunction or with reduced ejection fraction; other HF patients are
     rejected with the warehouse reason NOTLVSD. -#}
 
-{#- ACE inhibitor / ARB cascade tail of HF003 and DM006: numerator an ACE-I or ARB issued in the
-    6 months up to the achievement date; XACE (both classes contraindicated, persisting or
-    expiring in 12 months), the area's unsuitable PCA, XACEARBDEC (each class contraindicated
-    or declined), ACEDEC (either class declined in 12 months), then the general PCAs. -#}
+{#- ACE inhibitor / ARB cascade tail of DM006 and HF003 (docs/assumptions.md DA4
+    R2-R10): numerator an ACE-I or ARB issued in the 6 months up to the achievement date;
+    XACE (both classes contraindicated, each persisting or expiring in the 12 months), the
+    area's unsuitable PCA, ACEDEC (both classes declined in the 12 months), XACEARBDEC (each
+    class contraindicated or declined), then the area's informed dissent, invitations, newly
+    diagnosed and newly registered. Declining or contraindicating one class alone is no PCA. -#}
 {% macro cv_ace_arb_rules(unsuitable_reason, dissent_reason, invitation_reason) %}
     {%- set ace_contra = cv_contraindicated('ace_contra_persisting_date', 'ace_contra_expiring_date') -%}
     {%- set arb_contra = cv_contraindicated('arb_contra_persisting_date', 'arb_contra_expiring_date') -%}
@@ -17,9 +19,9 @@
         unsuitable_reason, dissent_reason, invitation_reason,
         contraindication_rules=[{'outcome': 'pca', 'reason': 'XACE', 'when': ace_contra ~ ' and ' ~ arb_contra}],
         declined_rules=[
+            {'outcome': 'pca', 'reason': 'ACEDEC', 'when': ace_declined ~ ' and ' ~ arb_declined},
             {'outcome': 'pca', 'reason': 'XACEARBDEC',
                 'when': '(' ~ ace_contra ~ ' or ' ~ ace_declined ~ ') and (' ~ arb_contra ~ ' or ' ~ arb_declined ~ ')'},
-            {'outcome': 'pca', 'reason': 'ACEDEC', 'when': ace_declined ~ ' or ' ~ arb_declined},
         ]
     )) -%}
     {{ return(rules) }}

@@ -1,6 +1,7 @@
 {#- Mental health indicator cascades (thresholds_and_rules.md 2.1). Population: the MH
     register (int_indicator_inputs__mental_health), every indicator first rejecting patients
-    in remission (MHREM_DAT). -#}
+    in remission (MHREM_DAT, an exclusion in the NHS Digital 2023/24 PCA reference; with the
+    default mh_remission_policy they stay on the register: docs/assumptions.md OA2). -#}
 
 {#- True when `column` holds a date in the preceding `months` months (false, never null). -#}
 {% macro _mh_in_window(column, months=12) -%}
@@ -8,8 +9,8 @@
 {%- endmacro %}
 
 {#- The six elements of the SMI physical health check (MH021, PCIT): for each, the SQL that
-    says it was received (the numerator of MH003, MH006, MH007, MH011, MH012 and a smoking
-    status in the preceding 12 months) and the SQL that says a valid reason for not receiving
+    says it was received (the numerator of MH003, MH006, MH007, MH011, MH012 and of SMOK002,
+    smok002_status_recorded) and the SQL that says a valid reason for not receiving
     it is recorded (that element's declined / unsuitable PCA, or for the glucose test diabetes
     of 12 months or more (DM_DAT4) or fructosamine instead of HbA1c (IFCCHBA)). -#}
 {% macro _mh_health_check_elements() %}
@@ -45,7 +46,7 @@
                 ~ ' or ' ~ _mh_fructosamine_instead_of_hba1c() ~ ')',
         },
         'smoking': {
-            'received': _mh_in_window('smoking_status_date'),
+            'received': 'coalesce(' ~ smok002_status_recorded() ~ ', false)',
             'reason': _mh_in_window('smoking_declined_date'),
         },
     } -%}

@@ -3,6 +3,24 @@
     the `age_min` target of each indicator). The long-term conditions come from int_registers
     (CHD, PAD, STIA, HYP, DM, COPD, CKD, AST, MH). -#}
 
+{#- SMOK002's numerator for one patient: smoking status recorded in the preceding 12 months,
+    or a latest smoking status of "never smoked" recorded on or after the patient's 25th
+    birthday (the SMOK002 never_smoked_age_min target; recorded once is enough [R]). Reads
+    the columns smoking_status_date, is_never_smoker, never_smoked_date and date_of_birth of
+    int_indicator_inputs__smoking. MH021's smoking element is this same condition
+    (docs/assumptions.md OA2). -#}
+{% macro smok002_status_recorded() -%}
+    (
+        {{ within_months('smoking_status_date', 12) }}
+        or (
+            is_never_smoker
+            and never_smoked_date >= cast(date_of_birth + to_years(cast(
+                {{ indicator_target('SMOK002', 'never_smoked_age_min') }} as integer
+            )) as date)
+        )
+    )
+{%- endmacro %}
+
 {#- SMOK002: patients with a listed long-term condition (the rest are rejected: CHDSMOK) with
     their smoking status recorded in the preceding 12 months, or whose latest smoking status is
     "never smoked" recorded on or after their 25th birthday (recorded once is enough [R]).
@@ -14,10 +32,7 @@
         ref('int_indicator_inputs__smoking'),
         [
             {'outcome': 'excluded', 'reason': 'CHDSMOK', 'when': 'not has_smoking_condition'},
-            {'outcome': 'numerator', 'when':
-                within_months('smoking_status_date', 12)
-                ~ ' or (is_never_smoker and never_smoked_date >= cast(date_of_birth + to_years(cast('
-                ~ indicator_target('SMOK002', 'never_smoked_age_min') ~ ' as integer)) as date))'},
+            {'outcome': 'numerator', 'when': smok002_status_recorded()},
         ]
         + resp_process_pca_rules(
             'SMOKPCAPU', 'SMOKPCADEC', resp_invitation_rule('SMOKINVITE'),

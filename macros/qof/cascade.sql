@@ -48,45 +48,46 @@
     )
 {%- endmacro %}
 
-{#- Dates of `dates_column` (a sorted list) in the 12 months up to the achievement date,
-    optionally only those strictly after `after_date`. -#}
-{% macro invitations_in_year(dates_column, after_date=none) -%}
-    list_filter(
-        {{ dates_column }},
-        invitation_date -> {{ within_months('invitation_date', 12) }}
-        {%- if after_date %} and invitation_date > {{ after_date }}{% endif %}
-    )
+{#- Dates of `dates_column` (a sorted list) from the start of the service year (QSSD: the day
+    after PPED - 12 months) up to the achievement date. -#}
+{% macro invitations_in_year(dates_column) -%}
+    list_filter({{ dates_column }}, invitation_date -> {{ within_months('invitation_date', 12) }})
 {%- endmacro %}
 
-{#- At least two invitations in the 12 months up to the achievement date, the second at least
-    `invitation_min_gap_days` (default 7) after the first (thresholds_and_rules.md 2.4 q3);
-    with `after_date`, both must follow it. -#}
-{% macro has_invitation_pair(dates_column, after_date=none) -%}
+{#- INVITE1: the earliest invitation of the service year (docs/assumptions.md A3). -#}
+{% macro first_invitation_in_year(dates_column) -%}
+    list_min({{ invitations_in_year(dates_column) }})
+{%- endmacro %}
+
+{#- INVITE2 is present: an invitation of the service year at least `invitation_min_gap_days`
+    (7) days after INVITE1, a gap of exactly 7 days counting (docs/assumptions.md A3). The
+    process-indicator invitation PCA is INVITE1 and INVITE2 present, which this is. -#}
+{% macro has_invitation_pair(dates_column) -%}
     (
         len(
             list_filter(
-                {{ invitations_in_year(dates_column, after_date) }},
+                {{ invitations_in_year(dates_column) }},
                 second_invitation -> second_invitation
-                >= list_min({{ invitations_in_year(dates_column, after_date) }})
-                + {{ var('invitation_min_gap_days') }}
+                >= {{ first_invitation_in_year(dates_column) }} + {{ var('invitation_min_gap_days') }}
             )
         ) > 0
     )
 {%- endmacro %}
 
-{#- The invitation PCA of outcome indicators (DMIFINVITE, HYPBPINV, ...): the latest reading
-    in the year is above target and was followed by two invitations, or there is no reading in
-    the year and there are two invitations. -#}
+{#- The invitation PCA of outcome indicators (DMIFINVITE, DMBPINVITE, HYPBPINV, CHDBPINV,
+    STBPINVITE): INVITE2 present, and either the latest reading in the 12 months is above
+    target and INVITE1 (the first invitation of the service year) falls after it, or there is
+    no reading in the 12 months (docs/assumptions.md DA7). An invitation sent before the
+    reading defeats the first branch even when two later invitations follow the reading. -#}
 {% macro outcome_invitation_pca(dates_column, reading_date, reading_meets_target) -%}
     (
-        (
-            {{ within_months(reading_date, 12) }}
-            and not coalesce({{ reading_meets_target }}, false)
-            and {{ has_invitation_pair(dates_column, reading_date) }}
-        )
-        or (
+        {{ has_invitation_pair(dates_column) }}
+        and (
             not coalesce({{ within_months(reading_date, 12) }}, false)
-            and {{ has_invitation_pair(dates_column) }}
+            or (
+                not coalesce({{ reading_meets_target }}, false)
+                and {{ first_invitation_in_year(dates_column) }} > {{ reading_date }}
+            )
         )
     )
 {%- endmacro %}

@@ -10,17 +10,29 @@
     `diagnosis_start_date` (optional): only diagnoses on or after this date count.
     `required_within_months` (optional): {cluster: months} that must also be coded in the
     window, e.g. asthma treatment in the preceding 12 months.
-
-    The diagnosis date of the current episode (first diagnosis after the latest resolved code)
-    drives the "newly diagnosed" PCAs.
+    `diagnosis_date_reading` decides `diagnosis_date`, which drives the "newly diagnosed" PCAs
+    (DIAG1_DAT, DIAG1_DT9M) and DM014:
+        'earliest' (default): the earliest diagnosis code ever, ignoring any resolved code, as
+            the business rules define DM_DAT and HYP_DAT (docs/assumptions.md A6): a patient
+            re-diagnosed after a resolved code is not new;
+        'earliest_unresolved': the first diagnosis code of the current episode (the first after
+            the latest resolved code; the first ever when never resolved), for registers whose
+            rules use the earliest unresolved diagnosis (COPD, asthma, depression).
 -#}
 {% macro qof_register(
     register_code,
     diagnosis_clusters,
     resolved_clusters=[],
     diagnosis_start_date=none,
-    required_within_months={}
+    required_within_months={},
+    diagnosis_date_reading='earliest'
 ) %}
+    {%- if diagnosis_date_reading not in ['earliest', 'earliest_unresolved'] -%}
+        {{ exceptions.raise_compiler_error(
+            "qof_register: diagnosis_date_reading must be 'earliest' or 'earliest_unresolved', got '"
+            ~ diagnosis_date_reading ~ "'"
+        ) }}
+    {%- endif %}
 
     with
 
@@ -115,10 +127,12 @@
         from unresolved
         inner join diagnoses
             on unresolved.patient_id = diagnoses.patient_id
-        where
-            unresolved.latest_resolved_date is null
-            or diagnoses.event_date > unresolved.latest_resolved_date
-            or diagnoses.event_date = unresolved.latest_diagnosis_date
+        {%- if diagnosis_date_reading == 'earliest_unresolved' %}
+            where
+                unresolved.latest_resolved_date is null
+                or diagnoses.event_date > unresolved.latest_resolved_date
+                or diagnoses.event_date = unresolved.latest_diagnosis_date
+        {%- endif %}
         group by unresolved.patient_id
 
     ),

@@ -6,6 +6,7 @@
         'AST',
         diagnosis_clusters=['AST_COD'],
         resolved_clusters=['ASTRES_COD'],
-        required_within_months={'ASTTRT_COD': 12}
+        required_within_months={'ASTTRT_COD': 12},
+        diagnosis_date_reading='earliest_unresolved'
     ) }}
 {% endmacro %}

@@ -14,7 +14,12 @@
 
     unresolved_copd as (
 
-        {{ qof_register('COPD', diagnosis_clusters=['COPD_COD'], resolved_clusters=['COPDRES_COD']) }}
+        {{ qof_register(
+            'COPD',
+            diagnosis_clusters=['COPD_COD'],
+            resolved_clusters=['COPDRES_COD'],
+            diagnosis_date_reading='earliest_unresolved'
+        ) }}
 
     ),
 

@@ -7,6 +7,7 @@
         'DEP',
         diagnosis_clusters=['DEPR_COD'],
         resolved_clusters=['DEPRES_COD'],
-        diagnosis_start_date='2006-04-01'
+        diagnosis_start_date='2006-04-01',
+        diagnosis_date_reading='earliest_unresolved'
     ) }}
 {% endmacro %}

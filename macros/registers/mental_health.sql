@@ -1,13 +1,26 @@
 {#-
-    MH register (MH001): patients whose latest schizophrenia, bipolar affective disorder or
-    other psychosis code (MH_COD) is not followed by a remission code (MHREM_COD), or who were
-    issued lithium (LIT_COD) in the preceding 6 months (qof_rules.md 4.2 [R]); no age limit.
+    MH register (MH001): patients with a schizophrenia, bipolar affective disorder or other
+    psychosis code (MH_COD), or who were issued lithium (LIT_COD) in the preceding 6 months
+    (qof_rules.md 4.2 [R]); no age limit. Remission (MHREM_COD after the latest psychosis code)
+    follows the `mh_remission_policy` var (docs/assumptions.md OA2):
+      indicator_exclusion (default): the patient stays on the register and the MH indicators
+        reject them (MHREM_DAT, an exclusion in the NHS Digital 2023/24 PCA reference);
+      off_register: remission removes the patient unless lithium was issued in the 6 months.
     A remission code on the day of the latest diagnosis follows the resolved_same_day_policy
-    var. Patients on the register through lithium alone carry their lithium issues as the
-    deciding dates and code (first issue as diagnosis_date, latest issue as the latest
-    "diagnosis"); remission is read again by the MH indicators (MHREM_DAT).
+    var. The diagnosis date is the first psychosis code after the latest remission that does
+    not close the current episode (for a patient in remission, the first code of the episode
+    the remission closed). Patients on the register through lithium alone carry their lithium
+    issues as the deciding dates and code (first issue as diagnosis_date, latest issue as the
+    latest "diagnosis").
 -#}
 {% macro register__mental_health() %}
+
+    {%- set policy = var('mh_remission_policy') -%}
+    {%- if policy not in ['indicator_exclusion', 'off_register'] -%}
+        {{ exceptions.raise_compiler_error(
+            "mh_remission_policy must be 'indicator_exclusion' or 'off_register', not '" ~ policy ~ "'"
+        ) }}
+    {%- endif %}
 
     with
 
@@ -45,6 +58,16 @@
 
     ),
 
+    remissions as (
+
+        select
+            patient_id,
+            event_date
+        from clustered_events
+        where cluster_code = 'MHREM_COD'
+
+    ),
+
     latest_diagnosis as (
 
         select
@@ -61,56 +84,79 @@
         select
             patient_id,
             max(event_date) as latest_resolved_date
-        from clustered_events
-        where cluster_code = 'MHREM_COD'
+        from remissions
         group by patient_id
 
     ),
 
-    not_in_remission as (
+    diagnosed_with_remission as (
 
         select
             latest_diagnosis.*,
-            latest_remission.latest_resolved_date
+            latest_remission.latest_resolved_date,
+            coalesce(
+                {{ resolves_diagnosis(
+                    'latest_remission.latest_resolved_date', 'latest_diagnosis.latest_diagnosis_date'
+                ) }},
+                false
+            ) as is_in_remission
         from latest_diagnosis
         left join latest_remission
             on latest_diagnosis.patient_id = latest_remission.patient_id
-        where not coalesce(
-            {{ resolves_diagnosis(
-                'latest_remission.latest_resolved_date', 'latest_diagnosis.latest_diagnosis_date'
-            ) }},
-            false
-        )
+
+    ),
+
+    kept as (
+
+        select * from diagnosed_with_remission
+        {%- if policy == 'off_register' %}
+            where not is_in_remission
+        {%- endif %}
+
+    ),
+
+    episode_boundary as (
+
+        select
+            kept.patient_id,
+            max(remissions.event_date) as boundary_date
+        from kept
+        inner join remissions
+            on kept.patient_id = remissions.patient_id
+        where not {{ resolves_diagnosis('remissions.event_date', 'kept.latest_diagnosis_date') }}
+        group by kept.patient_id
 
     ),
 
     episode_start as (
 
         select
-            not_in_remission.patient_id,
+            kept.patient_id,
             min(diagnoses.event_date) as diagnosis_date
-        from not_in_remission
+        from kept
         inner join diagnoses
-            on not_in_remission.patient_id = diagnoses.patient_id
+            on kept.patient_id = diagnoses.patient_id
+        left join episode_boundary
+            on kept.patient_id = episode_boundary.patient_id
         where
-            not_in_remission.latest_resolved_date is null
-            or diagnoses.event_date > not_in_remission.latest_resolved_date
-            or diagnoses.event_date = not_in_remission.latest_diagnosis_date
-        group by not_in_remission.patient_id
+            episode_boundary.boundary_date is null
+            or diagnoses.event_date > episode_boundary.boundary_date
+            or diagnoses.event_date = kept.latest_diagnosis_date
+        group by kept.patient_id
 
     ),
 
     diagnosed as (
 
         select
-            not_in_remission.patient_id,
+            kept.patient_id,
             episode_start.diagnosis_date,
-            not_in_remission.latest_diagnosis_date,
-            not_in_remission.latest_diagnosis_code,
-            not_in_remission.latest_resolved_date
-        from not_in_remission
+            kept.latest_diagnosis_date,
+            kept.latest_diagnosis_code,
+            kept.latest_resolved_date
+        from kept
         inner join episode_start
-            on not_in_remission.patient_id = episode_start.patient_id
+            on kept.patient_id = episode_start.patient_id
 
     ),
 

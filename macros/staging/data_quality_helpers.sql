@@ -37,3 +37,28 @@
     where quarantine_reason is null
     group by patient_id
 {% endmacro %}
+
+{#- The `implausible_value_policy` var: 'keep_and_alert' (the default) keeps a reading whose
+    value fails a plausibility check (implausible_value, systolic_below_diastolic) in the QOF
+    calculation, as the business rules select on the value as recorded, and reports it in
+    dq_implausible_values and the practice alerts; 'quarantine' sends it to quarantine.
+    Anything else stops the run. -#}
+{% macro implausible_value_policy() %}
+    {%- set policy = var('implausible_value_policy', 'keep_and_alert') -%}
+    {%- if policy not in ['keep_and_alert', 'quarantine'] -%}
+        {{ exceptions.raise_compiler_error(
+            "implausible_value_policy must be 'keep_and_alert' or 'quarantine', not '" ~ policy ~ "'"
+        ) }}
+    {%- endif -%}
+    {{ return(policy) }}
+{% endmacro %}
+
+{#- SQL `true` when readings that fail a plausibility check are quarantined, else `false`. -#}
+{% macro implausible_values_quarantined() -%}
+    {{ 'true' if implausible_value_policy() == 'quarantine' else 'false' }}
+{%- endmacro %}
+
+{#- A decimal as short text for messages: 15.0000 -> '15', 7.5000 -> '7.5'. -#}
+{% macro number_text(expression) -%}
+    rtrim(rtrim(cast({{ expression }} as varchar), '0'), '.')
+{%- endmacro %}

@@ -57,3 +57,21 @@
 {% macro raw_record_json(relation) -%}
     json_merge_patch(to_json({{ relation }}), '{"filename": null}')
 {%- endmacro %}
+
+{#- The extract file a row was read from. When the extract was read through UTF-8 copies of
+    its files (`qof --encoding`), the `extract_source_dir` var names the directory they were
+    copied from, and the copy's path is given as the original's. -#}
+{% macro extract_source_file(filename_column) -%}
+    {%- set source_dir = var('extract_source_dir', none) -%}
+    {%- if source_dir -%}
+        {%- set copy_dir = var('extract_dir') -%}
+        case
+            when starts_with(cast({{ filename_column }} as varchar), '{{ copy_dir | replace("'", "''") }}')
+                then '{{ source_dir | replace("'", "''") }}'
+                || substr(cast({{ filename_column }} as varchar), {{ copy_dir | length + 1 }})
+            else cast({{ filename_column }} as varchar)
+        end
+    {%- else -%}
+        cast({{ filename_column }} as varchar)
+    {%- endif -%}
+{%- endmacro %}

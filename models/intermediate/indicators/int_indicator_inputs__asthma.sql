@@ -57,7 +57,7 @@ pivoted as (
 
     select
         register.patient_id,
-        {{ cluster_latest_date('REV_COD') }} as review_date,
+        {{ cluster_recent_dates('REV_COD') }} as review_dates,
         {{ cluster_recent_dates('WRITPASTP_COD') }} as action_plan_dates,
         {{ cluster_recent_dates('ASTCONTASS_COD') }} as control_assessment_dates,
         {{ cluster_recent_dates('ASTEXACB_COD') }} as exacerbation_count_dates,
@@ -82,7 +82,7 @@ final as (
         register.age,
         register.registration_date,
         register.diagnosis_date,
-        pivoted.review_date,
+        pivoted.review_dates,
         pivoted.action_plan_dates,
         pivoted.control_assessment_dates,
         pivoted.exacerbation_count_dates,

@@ -40,12 +40,19 @@ population as (
 
 ),
 
+non_haemorrhagic_stroke_or_tia as (
+
+    {{ non_haemorrhagic_stroke_or_tia_dates() }}
+
+),
+
 pivoted as (
 
     select
         population.patient_id,
-        {{ cluster_first_date(['CHD_COD', 'PAD_COD', 'OSTR_COD', 'TIA_COD']) }} as cvd_history_date,
-        {{ cluster_first_date(['OSTR_COD', 'TIA_COD']) }} as non_haemorrhagic_stroke_or_tia_date,
+        {{ cluster_first_date(['CHD_COD', 'STRK_COD', 'TIA_COD', 'PAD_COD', 'FHYP_COD']) }} as cvd_history_date,
+        {{ cluster_latest_date('CKD_COD') }} as ckd_date,
+        {{ cluster_latest_date(['CKD1AND2_COD', 'CKDRES_COD']) }} as ckd_resolved_date,
         {{ cluster_latest_date('HSTRK_COD') }} as haemorrhagic_stroke_date,
         {{ cluster_latest_date('STAT_COD') }} as statin_date,
         {{ cluster_latest_date('LLT_COD') }} as other_llt_date,
@@ -83,7 +90,9 @@ final as (
         population.is_on_diabetes_register,
         population.is_on_palliative_care_register,
         pivoted.cvd_history_date,
-        population.is_on_stia_register and pivoted.non_haemorrhagic_stroke_or_tia_date is not null
+        pivoted.ckd_date,
+        pivoted.ckd_resolved_date,
+        population.is_on_stia_register and non_haemorrhagic_stroke_or_tia.patient_id is not null
             as has_non_haemorrhagic_stroke_or_tia,
         pivoted.haemorrhagic_stroke_date,
         pivoted.statin_date,
@@ -104,6 +113,8 @@ final as (
     from population
     inner join pivoted
         on population.patient_id = pivoted.patient_id
+    left join non_haemorrhagic_stroke_or_tia
+        on population.patient_id = non_haemorrhagic_stroke_or_tia.patient_id
 
 )
 

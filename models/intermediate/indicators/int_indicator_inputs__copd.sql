@@ -37,7 +37,7 @@ pivoted as (
 
     select
         register.patient_id,
-        {{ cluster_latest_date('COPDRVW_COD') }} as review_date,
+        {{ cluster_recent_dates('COPDRVW_COD') }} as review_dates,
         {{ cluster_recent_dates('COPDEXACB_COD') }} as exacerbation_count_dates,
         {{ cluster_recent_dates('MRC_COD') }} as mrc_dates,
         {{ cluster_recent_dates('MRC1_COD') }} as high_mrc_dates,
@@ -62,7 +62,7 @@ final as (
         register.age,
         register.registration_date,
         register.diagnosis_date,
-        pivoted.review_date,
+        pivoted.review_dates,
         pivoted.exacerbation_count_dates,
         pivoted.mrc_dates,
         pivoted.high_mrc_dates,

@@ -31,7 +31,8 @@ pivoted as (
         {{ cluster_latest_date('TXSAL_COD') }} as antithrombotic_contra_expiring_date,
         {{ cluster_latest_date('SALDEC_COD') }} as antithrombotic_declined_date,
         {{ cluster_latest_date('HTMAX_COD') }} as htmax_date,
-        {{ cluster_latest_date('BPDEC_COD') }} as bp_declined_date,
+        {{ cluster_latest_date(['BPDEC_COD', 'HOMEBPDEC_COD']) }} as bp_declined_date,
+        {{ cluster_latest_date('ABPMDEC_COD') }} as abpm_declined_date,
         {{ cluster_latest_date('CHDPCAPU_COD') }} as unsuitable_date,
         {{ cluster_latest_date('CHDPCADEC_COD') }} as dissent_date,
         {{ cluster_recent_dates('CHDINVITE_COD') }} as invitation_dates
@@ -56,6 +57,7 @@ final as (
         pivoted.antithrombotic_declined_date,
         pivoted.htmax_date,
         pivoted.bp_declined_date,
+        pivoted.abpm_declined_date,
         pivoted.unsuitable_date,
         pivoted.dissent_date,
         pivoted.invitation_dates,

@@ -28,7 +28,8 @@ pivoted as (
         {{ cluster_latest_date('HTMAX_COD') }} as htmax_date,
         {{ cluster_latest_date('HYPPCAPU_COD') }} as unsuitable_date,
         {{ cluster_latest_date('HYPPCADEC_COD') }} as dissent_date,
-        {{ cluster_latest_date('BPDEC_COD') }} as bp_declined_date,
+        {{ cluster_latest_date(['BPDEC_COD', 'HOMEBPDEC_COD']) }} as bp_declined_date,
+        {{ cluster_latest_date('ABPMDEC_COD') }} as abpm_declined_date,
         {{ cluster_recent_dates('HYPINVITE_COD') }} as invitation_dates
     from register
     left join cluster_summary
@@ -49,6 +50,7 @@ final as (
         pivoted.unsuitable_date,
         pivoted.dissent_date,
         pivoted.bp_declined_date,
+        pivoted.abpm_declined_date,
         pivoted.invitation_dates,
         blood_pressure.latest_bp_date,
         blood_pressure.latest_bp_systolic,

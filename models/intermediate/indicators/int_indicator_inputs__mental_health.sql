@@ -1,7 +1,8 @@
 -- One row per patient on the MH register with every date, value and flag the mental health
 -- indicator cascades read (MH002-MH012, MH021; thresholds_and_rules.md 2.1): remission, the
 -- six physical health check elements, their risk factors and their personalised care
--- adjustments.
+-- adjustments. The smoking element is SMOK002's numerator, so its fields come from
+-- int_indicator_inputs__smoking (docs/assumptions.md OA2).
 
 with
 
@@ -29,6 +30,12 @@ diabetes_register as (
 
 ),
 
+smoking as (
+
+    select * from {{ ref('int_indicator_inputs__smoking') }}
+
+),
+
 pivoted as (
 
     select
@@ -45,7 +52,6 @@ pivoted as (
         {{ cluster_latest_date('IFCCHBAM_COD') }} as hba1c_date,
         {{ cluster_latest_date(['GLUC_COD', 'FASPLASGLUC_COD']) }} as glucose_date,
         {{ cluster_latest_date('SERFRUC_COD') }} as fructosamine_date,
-        {{ cluster_latest_date(['SMOK_COD', 'LSMOK_COD', 'EXSMOK_COD', 'NSMOK_COD']) }} as smoking_status_date,
         {{ cluster_latest_of(['LSMOK_COD', 'EXSMOK_COD', 'NSMOK_COD']) }} as latest_smoking_cluster,
         {{ cluster_latest_date('ANTIPSYDRUG_COD') }} as antipsychotic_date,
         {{ cluster_first_date(['CHD_COD', 'STRK_COD', 'TIA_COD', 'PAD_COD']) }} as cvd_date,
@@ -87,7 +93,10 @@ final as (
         pivoted.hba1c_date,
         pivoted.glucose_date,
         pivoted.fructosamine_date,
-        pivoted.smoking_status_date,
+        smoking.smoking_status_date,
+        coalesce(smoking.is_never_smoker, false) as is_never_smoker,
+        smoking.never_smoked_date,
+        smoking.date_of_birth,
         coalesce(pivoted.latest_smoking_cluster = 'LSMOK_COD', false) as is_current_smoker,
         pivoted.antipsychotic_date,
         pivoted.cvd_date,
@@ -109,6 +118,8 @@ final as (
         on register.patient_id = blood_pressure.patient_id
     left join diabetes_register
         on register.patient_id = diabetes_register.patient_id
+    left join smoking
+        on register.patient_id = smoking.patient_id
 
 )
 

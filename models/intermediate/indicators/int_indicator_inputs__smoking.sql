@@ -39,7 +39,7 @@ pivoted as (
 
     select
         population.patient_id,
-        {{ cluster_latest_date('SMOK_COD') }} as smoking_status_date,
+        {{ cluster_latest_date(['SMOK_COD', 'LSMOK_COD', 'EXSMOK_COD', 'NSMOK_COD']) }} as smoking_status_date,
         {{ cluster_latest_date('LSMOK_COD') }} as current_smoker_date,
         {{ cluster_latest_date('EXSMOK_COD') }} as ex_smoker_date,
         {{ cluster_latest_date('NSMOK_COD') }} as never_smoked_date,

@@ -1,5 +1,7 @@
 -- One row per patient on the STIA register with every date and value the stroke and TIA
--- indicator cascades read (thresholds_and_rules.md 2.1 and 2.3).
+-- indicator cascades read (thresholds_and_rules.md 2.1 and 2.3). A non-haemorrhagic stroke or
+-- TIA is a stroke code that is not also a haemorrhagic stroke code, or a TIA code
+-- (docs/assumptions.md OA3).
 
 with
 
@@ -21,6 +23,12 @@ blood_pressure as (
 
 ),
 
+non_haemorrhagic_stroke_or_tia as (
+
+    {{ non_haemorrhagic_stroke_or_tia_dates() }}
+
+),
+
 pivoted as (
 
     select
@@ -31,11 +39,11 @@ pivoted as (
         {{ cluster_latest_date('TXSAL_COD') }} as antithrombotic_contra_expiring_date,
         {{ cluster_latest_date('SALDEC_COD') }} as antithrombotic_declined_date,
         {{ cluster_latest_date('HTMAX_COD') }} as htmax_date,
-        {{ cluster_latest_date('BPDEC_COD') }} as bp_declined_date,
+        {{ cluster_latest_date(['BPDEC_COD', 'HOMEBPDEC_COD']) }} as bp_declined_date,
+        {{ cluster_latest_date('ABPMDEC_COD') }} as abpm_declined_date,
         {{ cluster_latest_date('STIAPCAPU_COD') }} as unsuitable_date,
         {{ cluster_latest_date('STIAPCADEC_COD') }} as dissent_date,
-        {{ cluster_recent_dates('STIAINVITE_COD') }} as invitation_dates,
-        {{ cluster_first_date(['OSTR_COD', 'TIA_COD']) }} as non_haemorrhagic_stroke_or_tia_date
+        {{ cluster_recent_dates('STIAINVITE_COD') }} as invitation_dates
     from register
     left join cluster_summary
         on register.patient_id = cluster_summary.patient_id
@@ -51,13 +59,14 @@ final as (
         register.age,
         register.registration_date,
         register.diagnosis_date,
-        pivoted.non_haemorrhagic_stroke_or_tia_date is not null as has_non_haemorrhagic_stroke_or_tia,
+        non_haemorrhagic_stroke_or_tia.patient_id is not null as has_non_haemorrhagic_stroke_or_tia,
         pivoted.antithrombotic_date,
         pivoted.antithrombotic_contra_persisting_date,
         pivoted.antithrombotic_contra_expiring_date,
         pivoted.antithrombotic_declined_date,
         pivoted.htmax_date,
         pivoted.bp_declined_date,
+        pivoted.abpm_declined_date,
         pivoted.unsuitable_date,
         pivoted.dissent_date,
         pivoted.invitation_dates,
@@ -70,6 +79,8 @@ final as (
         on register.patient_id = pivoted.patient_id
     left join blood_pressure
         on register.patient_id = blood_pressure.patient_id
+    left join non_haemorrhagic_stroke_or_tia
+        on register.patient_id = non_haemorrhagic_stroke_or_tia.patient_id
 
 )
 

@@ -1,7 +1,8 @@
 -- One row per record behind a practice's data-quality alert: every quarantined row that
--- reaches a practice, and every patient a clinical coding check flags, with the practice it
--- belongs to. Coding checks look at the practice's registered population at the achievement
--- date, so a practice only ever sees its own patients.
+-- reaches a practice, every implausible value counted for QOF as recorded, and every patient
+-- a clinical coding check flags, with the practice it belongs to. Coding checks look at the
+-- practice's registered population at the achievement date, so a practice only ever sees its
+-- own patients.
 
 with
 
@@ -9,6 +10,12 @@ quarantined_rows as (
 
     select * from {{ ref('dq_quarantined_rows') }}
     where attributed_practice_code is not null
+
+),
+
+implausible_values as (
+
+    select * from {{ ref('dq_implausible_values') }}
 
 ),
 
@@ -347,6 +354,19 @@ unioned as (
         record_date,
         detail
     from patient_checks
+
+    union all
+
+    select
+        practice_code,
+        check_code,
+        check_subject,
+        patient_id,
+        record_id,
+        table_name,
+        record_date,
+        detail
+    from implausible_values
 
     union all
 

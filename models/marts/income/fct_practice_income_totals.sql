@@ -1,6 +1,7 @@
 -- One row per practice: QOF income for the year summed over its indicators, with the
 -- aspiration payment advanced during the year and the year-end balancing payment when the
--- prior-year result is loaded.
+-- prior-year result is loaded, and how much of the income rests on provisional thresholds or
+-- provisional prevalence figures (docs/reference_data.md).
 
 with
 
@@ -35,6 +36,13 @@ summed as (
         coalesce(
             {{ exact_sum('case when is_income_protected then income_gbp end') }}, 0
         ) as income_protected_income_gbp,
+        coalesce(
+            {{ exact_sum('case when is_provisional_threshold or is_provisional_prevalence then income_gbp end') }}, 0
+        ) as provisional_income_gbp,
+        count(distinct indicator_code) filter (where is_provisional_threshold) as provisional_threshold_count,
+        count(distinct coalesce(register_code, indicator_code)) filter (
+            where is_provisional_prevalence
+        ) as provisional_prevalence_count,
         bool_or(has_previous_year_result) as has_previous_year_result,
         {{ exact_sum('previous_year_points') }} as previous_year_points,
         {{ exact_sum('aspiration_gbp') }} as aspiration_gbp,
@@ -63,6 +71,9 @@ final as (
         cast(summed.income_gbp as double) as income_gbp,
         cast(summed.prevalence_adjusted_income_gbp as double) as prevalence_adjusted_income_gbp,
         cast(summed.income_protected_income_gbp as double) as income_protected_income_gbp,
+        cast(summed.provisional_income_gbp as double) as provisional_income_gbp,
+        cast(summed.provisional_threshold_count as bigint) as provisional_threshold_count,
+        cast(summed.provisional_prevalence_count as bigint) as provisional_prevalence_count,
         summed.has_previous_year_result,
         cast(summed.previous_year_points as double) as previous_year_points,
         cast(summed.aspiration_gbp as double) as aspiration_gbp,

@@ -9,6 +9,12 @@
 -- result holds the previous QOF year, the aspiration payment advanced in the year is
 -- aspiration rate x last year's points valued at this year's pounds per point, CPI and APDF,
 -- and the year-end balancing payment is income less aspiration.
+-- Indicators listed in qof_combined_prevalence_registers (SMOK002, SMOK005, CHOL) have no
+-- register of their own: when the seed switches their prevalence adjustment on, the APDF uses
+-- the practice's patients on any of the listed registers (each counted once) against the same
+-- figure over the whole extract (no national figure is published), flagged provisional
+-- (docs/reference_data.md). Every row says whether its pounds rest on a provisional threshold
+-- or a provisional prevalence figure.
 
 with
 
@@ -56,23 +62,93 @@ prevalence as (
 
 ),
 
+combined_prevalence_registers as (
+
+    select * from {{ ref('qof_combined_prevalence_registers') }}
+
+),
+
+registers as (
+
+    select * from {{ ref('int_registers') }}
+
+),
+
 national_prevalence as (
 
     {% if var('national_prevalence_source') == 'extract' -%}
         select
             register_code,
-            sum(register) / nullif(sum(list_size), 0) as national_prevalence
+            sum(register) / nullif(sum(list_size), 0) as national_prevalence,
+            false as is_provisional
         from prevalence
         group by register_code
     {%- else -%}
         select
             register_code,
-            cast(national_prevalence as double) as national_prevalence
+            cast(national_prevalence as double) as national_prevalence,
+            cast(is_provisional as boolean) as is_provisional
         from {{ ref('qof_national_prevalence') }}
         where
             qof_year = '{{ var("qof_year") }}'
             and prevalence_basis = 'whole_list'
     {%- endif %}
+
+),
+
+practice_lists as (
+
+    select
+        practice_code,
+        max(list_size) as list_size
+    from prevalence
+    group by practice_code
+
+),
+
+combined_indicators as (
+
+    select distinct indicator_code from combined_prevalence_registers
+
+),
+
+combined_register_counts as (
+
+    select
+        combined_prevalence_registers.indicator_code,
+        registers.practice_code,
+        count(distinct registers.patient_id) as register
+    from combined_prevalence_registers
+    inner join registers
+        on combined_prevalence_registers.register_code = registers.register_code
+    group by combined_prevalence_registers.indicator_code, registers.practice_code
+
+),
+
+combined_prevalence as (
+
+    select
+        combined_indicators.indicator_code,
+        practice_lists.practice_code,
+        coalesce(combined_register_counts.register, 0) as register,
+        practice_lists.list_size,
+        coalesce(combined_register_counts.register, 0) / nullif(practice_lists.list_size, 0) as prevalence
+    from combined_indicators
+    cross join practice_lists
+    left join combined_register_counts
+        on
+            combined_indicators.indicator_code = combined_register_counts.indicator_code
+            and practice_lists.practice_code = combined_register_counts.practice_code
+
+),
+
+combined_national_prevalence as (
+
+    select
+        indicator_code,
+        sum(register) / nullif(sum(list_size), 0) as national_prevalence
+    from combined_prevalence
+    group by indicator_code
 
 ),
 
@@ -119,6 +195,9 @@ factors as (
         achievement.points as achieved_points,
         registry.is_prevalence_adjusted,
         registry.is_income_protected,
+        coalesce(registry.is_provisional_threshold, false) as is_provisional_threshold,
+        combined_indicators.indicator_code is not null as has_combined_prevalence_basis,
+        coalesce(national_prevalence.is_provisional, false) as is_national_prevalence_provisional,
         protection_basis_points.achieved_points as protection_basis_points,
         practices_with_previous_year.practice_code is not null as has_previous_year_result,
         coalesce(previous_year_points.achieved_points, 0) as previous_year_points,
@@ -128,14 +207,10 @@ factors as (
         list_sizes.list_size_at_list_size_date as cpi_list_size,
         list_sizes.list_size_at_list_size_date
         / payment_parameters.national_average_list_size as cpi,
-        prevalence.prevalence as practice_prevalence,
-        national_prevalence.national_prevalence,
-        case
-            when not registry.is_prevalence_adjusted then 1.0
-            when national_prevalence.national_prevalence is null or national_prevalence.national_prevalence = 0
-                then null
-            else coalesce(prevalence.prevalence, 0) / national_prevalence.national_prevalence
-        end as apdf
+        coalesce(prevalence.prevalence, combined_prevalence.prevalence) as practice_prevalence,
+        coalesce(
+            national_prevalence.national_prevalence, combined_national_prevalence.national_prevalence
+        ) as national_prevalence
     from achievement
     inner join registry
         on achievement.indicator_code = registry.indicator_code
@@ -150,6 +225,14 @@ factors as (
             and achievement.register_code = prevalence.register_code
     left join national_prevalence
         on achievement.register_code = national_prevalence.register_code
+    left join combined_indicators
+        on achievement.indicator_code = combined_indicators.indicator_code
+    left join combined_prevalence
+        on
+            achievement.indicator_code = combined_prevalence.indicator_code
+            and achievement.practice_code = combined_prevalence.practice_code
+    left join combined_national_prevalence
+        on achievement.indicator_code = combined_national_prevalence.indicator_code
     left join protection_basis_points
         on
             achievement.practice_code = protection_basis_points.practice_code
@@ -160,6 +243,26 @@ factors as (
         on
             achievement.practice_code = previous_year_points.practice_code
             and achievement.indicator_code = previous_year_points.indicator_code
+
+),
+
+adjusted as (
+
+    select
+        *,
+        case
+            when not is_prevalence_adjusted then 1.0
+            when national_prevalence is null or national_prevalence = 0 then null
+            else coalesce(practice_prevalence, 0) / national_prevalence
+        end as apdf,
+        case
+            when not is_prevalence_adjusted then 'not_adjusted'
+            when has_combined_prevalence_basis then 'combined_registers'
+            else 'register'
+        end as prevalence_basis,
+        has_combined_prevalence_basis
+        or (is_prevalence_adjusted and is_national_prevalence_provisional) as is_provisional_prevalence
+    from factors
 
 ),
 
@@ -177,7 +280,7 @@ paid as (
             else achieved_points
         end as paid_points,
         pounds_per_point * cpi * apdf as pounds_per_point_adjusted
-    from factors
+    from adjusted
 
 ),
 
@@ -214,9 +317,12 @@ final as (
         cast(cpi_list_size as bigint) as cpi_list_size,
         cast(cpi as double) as cpi,
         is_prevalence_adjusted,
+        prevalence_basis,
         cast(practice_prevalence as double) as practice_prevalence,
         cast(national_prevalence as double) as national_prevalence,
         cast(apdf as double) as apdf,
+        is_provisional_threshold,
+        is_provisional_prevalence,
         cast(pounds_per_point_adjusted as double) as pounds_per_point_adjusted,
         cast(income_gbp as double) as income_gbp,
         has_previous_year_result,

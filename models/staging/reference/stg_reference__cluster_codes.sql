@@ -1,7 +1,8 @@
 -- One row per cluster, code and code system: the QOF cluster codelists every clinical rule
 -- joins through (docs/clusters.md). The published lists shipped in seeds/clusters/published
 -- are the default; curated codes fill only clusters with no published list; a newer release
--- in `cluster_refset_dir` replaces the clusters it holds, cluster by cluster.
+-- in `cluster_refset_dir` replaces the clusters it holds, cluster by cluster, each list taking
+-- the code system of the cluster it replaces (dm+d for NHS drug refset files of a new cluster).
 
 with
 
@@ -74,7 +75,6 @@ refset_files as (
             regexp_extract(filename, '[^/\\]+$') as file_name,
             upper(regexp_extract(filename, '([A-Za-z0-9]+_[Cc][Oo][Dd])\.csv$', 1)) as file_cluster_code,
             trim(code) as code,
-            lower(trim(code_system)) as code_system,
             trim(term) as term
         from {{ source('reference', 'nhsd_refsets') }}
     {%- else -%}
@@ -82,7 +82,6 @@ refset_files as (
             null::varchar as file_name,
             null::varchar as file_cluster_code,
             null::varchar as code,
-            null::varchar as code_system,
             null::varchar as term
         where false
     {%- endif %}
@@ -94,8 +93,8 @@ refset_clusters as (
     select
         coalesce(nullif(refset_files.file_cluster_code, ''), published_codelists.cluster_code) as cluster_code,
         refset_files.code,
-        refset_files.code_system as file_code_system,
         refset_files.term,
+        case when refset_files.file_name like 'nhs-drug-refset-%' then 'dmd' end as file_code_system,
         'refset_dir:' || refset_files.file_name as code_source
     from refset_files
     left join published_codelists

@@ -2,6 +2,11 @@
 -- Checks run most fundamental first and the first that matches is the reason. The checks
 -- that compare rows with each other (near duplicates, then systolic not above diastolic)
 -- only look at rows that passed every single-row check.
+-- The value-plausibility checks (a value outside its measurement's range, a systolic not
+-- above the same-day diastolic) are recorded in value_plausibility_check. They quarantine
+-- the row only under implausible_value_policy 'quarantine'; by default the row is staged
+-- with its value, as the business rules select on the value as recorded, and reported in
+-- dq_implausible_values (docs/data_quality.md, docs/assumptions.md A16).
 
 with
 
@@ -82,7 +87,7 @@ paired_codes as (
 typed as (
 
     select
-        cast(source.filename as varchar) as source_file,
+        {{ extract_source_file('source.filename') }} as source_file,
         {{ clean_identifier('source.event_id') }} as event_id,
         {{ clean_identifier('source.patient_id') }} as patient_id,
         {{ clean_ods_code('source.practice_code') }} as practice_code,
@@ -150,10 +155,16 @@ row_checked as (
                 and events.event_date > registration_spans.last_end_date
                 then 'event_after_deregistration'
             when
-                events.value < plausible_ranges.min_value
-                or events.value > plausible_ranges.max_value
+                {{ implausible_values_quarantined() }}
+                and (events.value < plausible_ranges.min_value or events.value > plausible_ranges.max_value)
                 then 'implausible_value'
-        end as row_reason
+        end as row_reason,
+        plausible_ranges.min_value as plausible_min_value,
+        plausible_ranges.max_value as plausible_max_value,
+        coalesce(
+            events.value < plausible_ranges.min_value or events.value > plausible_ranges.max_value,
+            false
+        ) as is_value_out_of_range
     from ranked as events
     left join patients
         on events.patient_id = patients.patient_id
@@ -246,11 +257,21 @@ checked as (
         row_checked.event_id_rank,
         row_checked.event_id_versions,
         row_checked.is_copy_of_kept_row,
+        row_checked.plausible_min_value,
+        row_checked.plausible_max_value,
+        case
+            when coalesce(row_checked.row_reason, 'implausible_value') != 'implausible_value' then null
+            when row_checked.is_value_out_of_range then 'implausible_value'
+            when inverted_pair_events.event_id is not null then 'systolic_below_diastolic'
+        end as value_plausibility_check,
         coalesce(
             row_checked.row_reason,
             case
                 when content_ranked.content_rank > 1 then 'near_duplicate_event'
-                when inverted_pair_events.event_id is not null then 'systolic_below_diastolic'
+                when
+                    {{ implausible_values_quarantined() }}
+                    and inverted_pair_events.event_id is not null
+                    then 'systolic_below_diastolic'
             end
         ) as quarantine_reason
     from row_checked

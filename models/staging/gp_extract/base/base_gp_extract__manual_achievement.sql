@@ -21,7 +21,7 @@
     typed as (
 
         select
-            cast(source.filename as varchar) as source_file,
+            {{ extract_source_file('source.filename') }} as source_file,
             {{ clean_ods_code('source.practice_code') }} as practice_code,
             {{ clean_ods_code('source.indicator_code') }} as indicator_code,
             {{ parse_extract_date('source.achievement_date') }} as achievement_date,

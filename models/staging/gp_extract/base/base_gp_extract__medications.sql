@@ -1,6 +1,10 @@
 -- Every raw medication issue, typed, with the one reason it cannot be staged (null when it
 -- can). Checks run most fundamental first and the first that matches is the reason; near
 -- duplicates are looked for only among rows that passed every single-row check.
+-- A quantity of zero or less fails the value-plausibility check (value_plausibility_check):
+-- it quarantines the row only under implausible_value_policy 'quarantine'; by default the
+-- issue is staged, as the business rules select issues by code and date, and reported in
+-- dq_implausible_values (docs/data_quality.md, docs/assumptions.md A16).
 
 with
 
@@ -39,7 +43,7 @@ registration_spans as (
 typed as (
 
     select
-        cast(source.filename as varchar) as source_file,
+        {{ extract_source_file('source.filename') }} as source_file,
         {{ clean_identifier('source.event_id') }} as event_id,
         {{ clean_identifier('source.patient_id') }} as patient_id,
         {{ clean_ods_code('source.practice_code') }} as practice_code,
@@ -108,8 +112,9 @@ row_checked as (
                 not registration_spans.has_open_registration
                 and medications.issue_date > registration_spans.last_end_date
                 then 'event_after_deregistration'
-            when medications.quantity <= 0 then 'implausible_value'
-        end as row_reason
+            when {{ implausible_values_quarantined() }} and medications.quantity <= 0 then 'implausible_value'
+        end as row_reason,
+        coalesce(medications.quantity <= 0, false) as is_value_out_of_range
     from ranked as medications
     left join patients
         on medications.patient_id = patients.patient_id
@@ -149,6 +154,10 @@ checked as (
         row_checked.event_id_rank,
         row_checked.event_id_versions,
         row_checked.is_copy_of_kept_row,
+        case
+            when coalesce(row_checked.row_reason, 'implausible_value') != 'implausible_value' then null
+            when row_checked.is_value_out_of_range then 'implausible_value'
+        end as value_plausibility_check,
         coalesce(
             row_checked.row_reason,
             case when content_ranked.content_rank > 1 then 'near_duplicate_event' end

@@ -19,7 +19,7 @@ registration_ids as (
 typed as (
 
     select
-        cast(source.filename as varchar) as source_file,
+        {{ extract_source_file('source.filename') }} as source_file,
         {{ clean_identifier('source.patient_id') }} as patient_id,
         {{ parse_extract_date('source.date_of_birth') }} as date_of_birth,
         {{ is_unparseable_date('source.date_of_birth') }} as is_birth_date_unparseable,

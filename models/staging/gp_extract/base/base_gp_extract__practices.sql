@@ -11,7 +11,7 @@ source as (
 typed as (
 
     select
-        cast(filename as varchar) as source_file,
+        {{ extract_source_file('filename') }} as source_file,
         {{ clean_ods_code('practice_code') }} as practice_code,
         {{ clean_identifier('practice_name') }} as practice_name,
         {{ clean_ods_code('pcn_code') }} as pcn_code,

@@ -33,7 +33,7 @@ practices as (
 typed as (
 
     select
-        cast(source.filename as varchar) as source_file,
+        {{ extract_source_file('source.filename') }} as source_file,
         {{ clean_identifier('source.patient_id') }} as patient_id,
         {{ clean_ods_code('source.practice_code') }} as practice_code,
         upper(trim(cast(source.registration_type as varchar))) as registration_type,
