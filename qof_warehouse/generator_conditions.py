@@ -290,6 +290,16 @@ def _subtypes(
     return out
 
 
+def _own_codes(cond: Condition, cluster: str, codes: ClusterCodes) -> np.ndarray:
+    """Codes of a diagnosis cluster that no other condition's diagnosis clusters hold (the
+    published lists share some, e.g. psychotic depression is in both DEPR_COD and MH_COD), so a
+    generated diagnosis puts the patient on its own register only; all its codes when none is
+    its own."""
+    others = {c for other in CONDITIONS if other.name != cond.name for c in other.diagnosis_clusters}
+    own = codes.indexes_without(cluster, *sorted(others - set(cond.diagnosis_clusters)))
+    return own if len(own) else codes.indexes(cluster)
+
+
 def _code_pools(cond: Condition, codes: ClusterCodes) -> tuple[list[str], np.ndarray]:
     """Diagnosis clusters present and the codes not specific to any subtype."""
     clusters = [c for c in cond.diagnosis_clusters if codes.has(c)]
@@ -319,7 +329,7 @@ def _pick_diagnosis_codes(
     out = np.empty(n, dtype=np.int32)
     for k, cluster in enumerate(clusters):
         rows = which == k
-        out[rows] = codes.pick_cluster(rng, cluster, int(rows.sum()))
+        out[rows] = codes.pick(rng, _own_codes(cond, cluster, codes), int(rows.sum()))
     extra = np.full(n, -1, dtype=np.int32)
     diagnosis_codes = np.concatenate([codes.indexes(c) for c in clusters])
     for i, sub in enumerate(cond.subtypes):

@@ -51,7 +51,7 @@ def test_refset_clusters_are_named_from_their_files(refset_warehouse: Path, refs
         sizes = dict(
             connection.execute(
                 "select cluster_code, count(*) from stg_reference__cluster_codes "
-                "where code_source like '%nhsd_refset:%' group by cluster_code"
+                "where code_source like 'refset_dir:%' group by cluster_code"
             ).fetchall()
         )
     expected_rows = sum(1 for _ in (refset_dir / DM_REFSET).open()) - 1

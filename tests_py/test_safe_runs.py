@@ -27,6 +27,8 @@ REPORTED_MARTS = [
     "+path:models/marts/data_quality",
     "+fct_practice_prevalence",
     "+fct_practice_income",
+    "+fct_practice_income_totals",
+    "+dim_cluster",
     "+fct_screening_worklist",
     "+fct_cancer_care_worklist",
     "+fct_cqrs_submission",
