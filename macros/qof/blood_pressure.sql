@@ -1,6 +1,8 @@
 {#- True when the latest BP meets the indicator's targets (qof_indicator_targets seed): clinic
     readings against systolic_max/diastolic_max, home or ambulatory readings against
-    home_systolic_max/home_diastolic_max. Null when there is no reading. -#}
+    home_systolic_max/home_diastolic_max; when a clinic and a home reading share the latest date,
+    either meeting its own target is enough (docs/assumptions.md DA9). Null when there is no
+    reading. -#}
 {% macro bp_meets_target(indicator_code) -%}
     (
         case
@@ -10,8 +12,15 @@
                     latest_bp_systolic <= {{ indicator_target(indicator_code, 'home_systolic_max') }}
                     and latest_bp_diastolic <= {{ indicator_target(indicator_code, 'home_diastolic_max') }}
             else
-                latest_bp_systolic <= {{ indicator_target(indicator_code, 'systolic_max') }}
-                and latest_bp_diastolic <= {{ indicator_target(indicator_code, 'diastolic_max') }}
+                (
+                    latest_bp_systolic <= {{ indicator_target(indicator_code, 'systolic_max') }}
+                    and latest_bp_diastolic <= {{ indicator_target(indicator_code, 'diastolic_max') }}
+                )
+                or coalesce(
+                    same_day_home_bp_systolic <= {{ indicator_target(indicator_code, 'home_systolic_max') }}
+                    and same_day_home_bp_diastolic <= {{ indicator_target(indicator_code, 'home_diastolic_max') }},
+                    false
+                )
         end
     )
 {%- endmacro %}

@@ -64,6 +64,8 @@ final as (
         blood_pressure.latest_bp_date,
         blood_pressure.latest_bp_systolic,
         blood_pressure.latest_bp_diastolic,
+        blood_pressure.same_day_home_bp_systolic,
+        blood_pressure.same_day_home_bp_diastolic,
         coalesce(blood_pressure.is_latest_bp_home_reading, false) as is_latest_bp_home_reading
     from register
     inner join pivoted
