@@ -27,16 +27,22 @@ REF = re.compile(r"ref\(\s*'([a-z0-9_]+)'\s*\)")
 MACRO_BLOCK = re.compile(r"\{%-?\s*macro\s+([A-Za-z0-9_]+)\s*\((.*?)\{%-?\s*endmacro\s*-?%\}", re.S)
 CALL = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*\(")
 REGISTER_CODE = re.compile(r"qof_register\(\s*'([A-Z0-9]+)'|'([A-Z0-9]+)' as register_code")
+GENERIC_MODELS = frozenset({"int_population", "int_clustered_events", "int_patient_cluster_summary"})
+ALIAS = re.compile(r"\bas\s+([a-z_][a-z0-9_]*)\b")
+WORD = re.compile(r"\b[a-z_][a-z0-9_]*\b")
 
 
 @dataclass
 class Node:
-    """A model or macro: the clusters it quotes, the models it reads, the macros it calls."""
+    """A model or macro: the clusters it quotes, the models it reads, the macros it calls, the
+    words of its text and the clusters behind each column it defines."""
 
     clusters: set[str] = field(default_factory=set)
     refs: set[str] = field(default_factory=set)
     calls: set[str] = field(default_factory=set)
     register_codes: set[str] = field(default_factory=set)
+    words: set[str] = field(default_factory=set)
+    columns: dict[str, set[str]] = field(default_factory=dict)
 
 
 def _scan(text: str) -> Node:
@@ -45,6 +51,8 @@ def _scan(text: str) -> Node:
         refs=set(REF.findall(text)),
         calls=set(CALL.findall(text)),
         register_codes={a or b for a, b in REGISTER_CODE.findall(text)},
+        words=set(WORD.findall(text)),
+        columns=_column_clusters(text),
     )
 
 
@@ -57,11 +65,7 @@ def _macros(root: Path) -> dict[str, Node]:
 
 
 def _models(root: Path) -> dict[str, Node]:
-    models: dict[str, Node] = {}
-    for path in sorted((root / "models").rglob("*.sql")):
-        _MODEL_TEXT[path.stem] = path.read_text(encoding="utf-8")
-        models[path.stem] = _scan(_MODEL_TEXT[path.stem])
-    return models
+    return {p.stem: _scan(p.read_text(encoding="utf-8")) for p in sorted((root / "models").rglob("*.sql"))}
 
 
 def _closure(start: Node, macros: dict[str, Node], models: dict[str, Node]) -> Node:
@@ -74,6 +78,7 @@ def _closure(start: Node, macros: dict[str, Node], models: dict[str, Node]) -> N
         out.clusters |= node.clusters
         out.refs |= node.refs
         out.register_codes |= node.register_codes
+        out.words |= node.words
         for name in node.calls & macros.keys():
             if "macro:" + name not in seen:
                 seen.add("macro:" + name)
@@ -83,11 +88,6 @@ def _closure(start: Node, macros: dict[str, Node], models: dict[str, Node]) -> N
                 seen.add("model:" + name)
                 stack.append(models[name])
     return out
-
-
-GENERIC_MODELS = frozenset({"int_population", "int_clustered_events", "int_patient_cluster_summary"})
-ALIAS = re.compile(r"\bas\s+([a-z_][a-z0-9_]*)\b")
-WORD = re.compile(r"\b[a-z_][a-z0-9_]*\b")
 
 
 def _expression_before(text: str, end: int) -> str:
@@ -131,7 +131,7 @@ def _model_clusters_for(
         return set()
     seen.add(name)
     node = models[name]
-    columns = _column_clusters(_model_text(name))
+    columns = node.columns
     used = columns.keys() & words
     found: set[str] = set()
     if used:
@@ -146,44 +146,14 @@ def _model_clusters_for(
     return found
 
 
-_MODEL_TEXT: dict[str, str] = {}
-
-
-def _model_text(name: str) -> str:
-    return _MODEL_TEXT.get(name, "")
-
-
-def _macro_text(root: Path) -> dict[str, str]:
-    texts: dict[str, str] = {}
-    for path in sorted((root / "macros").rglob("*.sql")):
-        for name, body in MACRO_BLOCK.findall(path.read_text(encoding="utf-8")):
-            texts[name] = body
-    return texts
-
-
-def _indicator_clusters(
-    name: str, macros: dict[str, Node], models: dict[str, Node], texts: dict[str, str]
-) -> set[str]:
+def _indicator_clusters(name: str, macros: dict[str, Node], models: dict[str, Node]) -> set[str]:
+    """Clusters quoted in an indicator's macros, and those behind the model columns they name."""
     own = _closure(Node(calls={name}), macros, {})
-    words: set[str] = set()
-    for macro in _reachable_macros(name, macros):
-        words |= set(WORD.findall(texts.get(macro, "")))
     found = set(own.clusters)
     seen: set[str] = set()
     for model in own.refs:
-        found |= _model_clusters_for(model, words, macros, models, seen)
+        found |= _model_clusters_for(model, own.words, macros, models, seen)
     return found
-
-
-def _reachable_macros(name: str, macros: dict[str, Node]) -> set[str]:
-    out = {name}
-    stack = [name]
-    while stack:
-        for called in macros[stack.pop()].calls & macros.keys():
-            if called not in out:
-                out.add(called)
-                stack.append(called)
-    return out
 
 
 def _register_indicators(root: Path) -> dict[str, str]:
@@ -197,12 +167,12 @@ def _register_indicators(root: Path) -> dict[str, str]:
 
 def derive_cluster_readers(root: Path = PROJECT_ROOT) -> list[tuple[str, str]]:
     """Sorted (cluster_code, indicator_code) pairs: the indicators whose rules read a cluster."""
-    macros, models, texts = _macros(root), _models(root), _macro_text(root)
+    macros, models = _macros(root), _models(root)
     pairs: set[tuple[str, str]] = set()
     for name in macros:
         if name.startswith("indicator__"):
             code = name.removeprefix("indicator__").upper()
-            pairs |= {(c, code) for c in _indicator_clusters(name, macros, models, texts)}
+            pairs |= {(c, code) for c in _indicator_clusters(name, macros, models)}
     register_indicators = _register_indicators(root)
     for name, node in models.items():
         if name.startswith("int_registers__"):
