@@ -154,24 +154,28 @@ def _write(path: Path, header: list[str], rows: list[tuple[str, ...]]) -> None:
         writer.writerows(rows)
 
 
-def write_hand_extract(directory: Path) -> Path:
-    """Write the hand extract as CSV files into `directory` and return it."""
+def write_extract_tables(
+    directory: Path,
+    practices: list[tuple[str, ...]],
+    patients: list[tuple[str, ...]],
+    registrations: list[tuple[str, ...]],
+    events: list[tuple[str, ...]],
+    medications: list[tuple[str, ...]],
+) -> Path:
+    """Write the five tables of an extract, already in contract column order, as CSV files
+    into `directory` and return it."""
     directory.mkdir(parents=True, exist_ok=True)
     _write(
         directory / "practices.csv",
         ["practice_code", "practice_name", "pcn_code", "pcn_name", "icb_code", "icb_name"],
-        PRACTICES,
+        practices,
     )
-    _write(directory / "patients.csv", ["patient_id", "date_of_birth", "sex", "date_of_death"], PATIENTS)
+    _write(directory / "patients.csv", ["patient_id", "date_of_birth", "sex", "date_of_death"], patients)
     _write(
         directory / "registrations.csv",
         ["patient_id", "practice_code", "registration_type", "start_date", "end_date"],
-        REGISTRATIONS,
+        registrations,
     )
-    events = [
-        (f"e{index:04d}", patient, practice, day, code, value, "")
-        for index, (patient, practice, day, code, value) in enumerate(EVENTS, start=1)
-    ]
     _write(
         directory / "events.csv",
         ["event_id", "patient_id", "practice_code", "event_date", "snomed_code", "value", "unit"],
@@ -180,6 +184,15 @@ def write_hand_extract(directory: Path) -> Path:
     _write(
         directory / "medications.csv",
         ["event_id", "patient_id", "practice_code", "issue_date", "dmd_code", "quantity"],
-        [],
+        medications,
     )
     return directory
+
+
+def write_hand_extract(directory: Path) -> Path:
+    """Write the hand extract as CSV files into `directory` and return it."""
+    events = [
+        (f"e{index:04d}", patient, practice, day, code, value, "")
+        for index, (patient, practice, day, code, value) in enumerate(EVENTS, start=1)
+    ]
+    return write_extract_tables(directory, PRACTICES, PATIENTS, REGISTRATIONS, events, [])

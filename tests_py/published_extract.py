@@ -31,6 +31,8 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
+from hand_extract import write_extract_tables
+
 from qof_warehouse.codelists import CLUSTER_DIR, cluster_rows, published_rows
 
 ACHIEVEMENT_DATE = "2024-03-31"
@@ -777,43 +779,14 @@ EXPECTED_OUTCOMES[("q59", "NDH002")] = NUMERATOR
 EXPECTED_REGISTERS[("q59", "OB")] = False
 
 
-def _write(path: Path, header: list[str], rows: list[tuple[str, ...]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
-
-
 def write_published_extract(directory: Path) -> Path:
     """Write the extract as CSV files into `directory` and return it."""
-    directory.mkdir(parents=True, exist_ok=True)
-    _write(
-        directory / "practices.csv",
-        ["practice_code", "practice_name", "pcn_code", "pcn_name", "icb_code", "icb_name"],
-        PRACTICES,
-    )
-    _write(directory / "patients.csv", ["patient_id", "date_of_birth", "sex", "date_of_death"], PATIENTS)
-    _write(
-        directory / "registrations.csv",
-        ["patient_id", "practice_code", "registration_type", "start_date", "end_date"],
-        REGISTRATIONS,
-    )
     events = [
         (f"e{index:04d}", patient, _PRACTICE_OF[patient], day, code, value, "")
         for index, (patient, day, code, value) in enumerate(EVENTS, start=1)
     ]
-    _write(
-        directory / "events.csv",
-        ["event_id", "patient_id", "practice_code", "event_date", "snomed_code", "value", "unit"],
-        events,
-    )
     medications = [
         (f"m{index:04d}", patient, _PRACTICE_OF[patient], day, code, "28")
         for index, (patient, day, code) in enumerate(MEDICATIONS, start=1)
     ]
-    _write(
-        directory / "medications.csv",
-        ["event_id", "patient_id", "practice_code", "issue_date", "dmd_code", "quantity"],
-        medications,
-    )
-    return directory
+    return write_extract_tables(directory, PRACTICES, PATIENTS, REGISTRATIONS, events, medications)
