@@ -102,19 +102,45 @@ typed as (
 
 ),
 
-keyed as (
+-- Event ids found on more than one row: the only rows that need ranking (a few passes over
+-- all rows in total, never a sort of every row by event id).
+repeated_event_ids as (
+
+    select event_id
+    from typed
+    where event_id is not null
+    group by event_id
+    having count(*) > 1
+
+),
+
+single_id_rows as (
+
+    select
+        *,
+        1 as event_id_rank,
+        1 as event_id_versions,
+        true as is_copy_of_kept_row
+    from typed
+    -- a blank event id is never counted as repeated: blank_identifier reports it
+    where event_id is null or event_id not in (select repeated_event_ids.event_id from repeated_event_ids)
+
+),
+
+repeated_id_rows as (
 
     select
         *,
         to_json(struct_pack(patient_id, event_date, snomed_code, value_text, unit, practice_code)) as content
     from typed
+    where event_id in (select repeated_event_ids.event_id from repeated_event_ids)
 
 ),
 
-ranked as (
+repeated_id_ranked as (
 
     select
-        *,
+        * exclude (content),
         row_number() over (
             partition by event_id
             order by patient_id, event_date, snomed_code, value_text, unit, practice_code, source_file
@@ -124,7 +150,15 @@ ranked as (
             partition by event_id
             order by patient_id, event_date, snomed_code, value_text, unit, practice_code, source_file
         ) as is_copy_of_kept_row
-    from keyed
+    from repeated_id_rows
+
+),
+
+ranked as (
+
+    select * from single_id_rows
+    union all
+    select * from repeated_id_ranked
 
 ),
 
@@ -177,36 +211,77 @@ row_checked as (
 
 ),
 
-content_ranked as (
+staged_rows as (
 
     select
         event_id,
         patient_id,
         event_date,
         snomed_code,
-        value,
-        row_number() over (
-            partition by patient_id, event_date, snomed_code, value_text
-            order by event_id
-        ) as content_rank
+        value_text,
+        value
     from row_checked
     where row_reason is null
+
+),
+
+-- Content (patient, date, code, value) found on more than one staged row: the only rows
+-- that need ranking for near duplicates.
+repeated_contents as (
+
+    select
+        patient_id,
+        event_date,
+        snomed_code,
+        value_text
+    from staged_rows
+    group by patient_id, event_date, snomed_code, value_text
+    having count(*) > 1
+
+),
+
+repeated_content_ranked as (
+
+    select
+        staged_rows.event_id,
+        row_number() over (
+            partition by
+                staged_rows.patient_id, staged_rows.event_date, staged_rows.snomed_code, staged_rows.value_text
+            order by staged_rows.event_id
+        ) as content_rank
+    from staged_rows
+    inner join repeated_contents
+        on
+            staged_rows.patient_id = repeated_contents.patient_id
+            and staged_rows.event_date = repeated_contents.event_date
+            and staged_rows.snomed_code = repeated_contents.snomed_code
+            and staged_rows.value_text is not distinct from repeated_contents.value_text
+
+),
+
+near_duplicate_events as (
+
+    select event_id
+    from repeated_content_ranked
+    where content_rank > 1
 
 ),
 
 pair_readings as (
 
     select
-        content_ranked.event_id,
-        content_ranked.patient_id,
-        content_ranked.event_date,
-        content_ranked.value,
+        staged_rows.event_id,
+        staged_rows.patient_id,
+        staged_rows.event_date,
+        staged_rows.value,
         paired_codes.pair_id,
         paired_codes.pair_role
-    from content_ranked
+    from staged_rows
     inner join paired_codes
-        on content_ranked.snomed_code = paired_codes.code
-    where content_ranked.content_rank = 1 and content_ranked.value is not null
+        on staged_rows.snomed_code = paired_codes.code
+    where
+        staged_rows.value is not null
+        and staged_rows.event_id not in (select near_duplicate_events.event_id from near_duplicate_events)
 
 ),
 
@@ -267,7 +342,7 @@ checked as (
         coalesce(
             row_checked.row_reason,
             case
-                when content_ranked.content_rank > 1 then 'near_duplicate_event'
+                when near_duplicate_events.event_id is not null then 'near_duplicate_event'
                 when
                     {{ implausible_values_quarantined() }}
                     and inverted_pair_events.event_id is not null
@@ -275,10 +350,10 @@ checked as (
             end
         ) as quarantine_reason
     from row_checked
-    -- content_ranked and inverted_pair_events hold only rows without a row_reason, one per
-    -- event_id, and coalesce keeps the row_reason first: plain equi-joins (fast hash joins).
-    left join content_ranked
-        on row_checked.event_id = content_ranked.event_id
+    -- near_duplicate_events and inverted_pair_events hold only rows without a row_reason, one
+    -- per event_id, and coalesce keeps the row_reason first: plain equi-joins (fast hash joins).
+    left join near_duplicate_events
+        on row_checked.event_id = near_duplicate_events.event_id
     left join inverted_pair_events
         on row_checked.event_id = inverted_pair_events.event_id
 

@@ -57,19 +57,45 @@ typed as (
 
 ),
 
-keyed as (
+-- Event ids found on more than one row: the only rows that need ranking (a few passes over
+-- all rows in total, never a sort of every row by event id).
+repeated_event_ids as (
+
+    select event_id
+    from typed
+    where event_id is not null
+    group by event_id
+    having count(*) > 1
+
+),
+
+single_id_rows as (
+
+    select
+        *,
+        1 as event_id_rank,
+        1 as event_id_versions,
+        true as is_copy_of_kept_row
+    from typed
+    -- a blank event id is never counted as repeated: blank_identifier reports it
+    where event_id is null or event_id not in (select repeated_event_ids.event_id from repeated_event_ids)
+
+),
+
+repeated_id_rows as (
 
     select
         *,
         to_json(struct_pack(patient_id, issue_date, dmd_code, quantity_text, practice_code)) as content
     from typed
+    where event_id in (select repeated_event_ids.event_id from repeated_event_ids)
 
 ),
 
-ranked as (
+repeated_id_ranked as (
 
     select
-        *,
+        * exclude (content),
         row_number() over (
             partition by event_id
             order by patient_id, issue_date, dmd_code, quantity_text, practice_code, source_file
@@ -79,7 +105,15 @@ ranked as (
             partition by event_id
             order by patient_id, issue_date, dmd_code, quantity_text, practice_code, source_file
         ) as is_copy_of_kept_row
-    from keyed
+    from repeated_id_rows
+
+),
+
+ranked as (
+
+    select * from single_id_rows
+    union all
+    select * from repeated_id_ranked
 
 ),
 
@@ -125,16 +159,57 @@ row_checked as (
 
 ),
 
-content_ranked as (
+staged_rows as (
 
     select
         event_id,
-        row_number() over (
-            partition by patient_id, issue_date, dmd_code, quantity_text
-            order by event_id
-        ) as content_rank
+        patient_id,
+        issue_date,
+        dmd_code,
+        quantity_text
     from row_checked
     where row_reason is null
+
+),
+
+-- Content (patient, date, code, quantity) found on more than one staged row: the only rows
+-- that need ranking for near duplicates.
+repeated_contents as (
+
+    select
+        patient_id,
+        issue_date,
+        dmd_code,
+        quantity_text
+    from staged_rows
+    group by patient_id, issue_date, dmd_code, quantity_text
+    having count(*) > 1
+
+),
+
+repeated_content_ranked as (
+
+    select
+        staged_rows.event_id,
+        row_number() over (
+            partition by staged_rows.patient_id, staged_rows.issue_date, staged_rows.dmd_code, staged_rows.quantity_text
+            order by staged_rows.event_id
+        ) as content_rank
+    from staged_rows
+    inner join repeated_contents
+        on
+            staged_rows.patient_id = repeated_contents.patient_id
+            and staged_rows.issue_date = repeated_contents.issue_date
+            and staged_rows.dmd_code = repeated_contents.dmd_code
+            and staged_rows.quantity_text is not distinct from repeated_contents.quantity_text
+
+),
+
+near_duplicate_events as (
+
+    select event_id
+    from repeated_content_ranked
+    where content_rank > 1
 
 ),
 
@@ -160,13 +235,13 @@ checked as (
         end as value_plausibility_check,
         coalesce(
             row_checked.row_reason,
-            case when content_ranked.content_rank > 1 then 'near_duplicate_event' end
+            case when near_duplicate_events.event_id is not null then 'near_duplicate_event' end
         ) as quarantine_reason
     from row_checked
-    -- content_ranked holds only rows without a row_reason, one per event_id, and coalesce
-    -- keeps the row_reason first: a plain equi-join (a fast hash join).
-    left join content_ranked
-        on row_checked.event_id = content_ranked.event_id
+    -- near_duplicate_events holds only rows without a row_reason, one per event_id, and
+    -- coalesce keeps the row_reason first: a plain equi-join (a fast hash join).
+    left join near_duplicate_events
+        on row_checked.event_id = near_duplicate_events.event_id
 
 )
 
