@@ -30,6 +30,7 @@ run: install
 	@test -f $(EXTRACT_DIR)/practices.csv -o -f $(EXTRACT_DIR)/practices.parquet || $(BIN)/qof generate --out $(EXTRACT_DIR)
 	$(BIN)/qof build --extract-dir $(EXTRACT_DIR)
 	$(BIN)/qof trajectory --extract-dir $(EXTRACT_DIR)
+	$(BIN)/qof report
 
 build: install
 	$(BIN)/qof build --extract-dir $(EXTRACT_DIR)

@@ -34,6 +34,7 @@ from qof_warehouse.worklists import write_worklists
 DEFAULT_ALERTS_DIR = PROJECT_ROOT / "output" / "data_quality"
 DEFAULT_WORKLISTS_DIR = PROJECT_ROOT / "output" / "worklists"
 DEFAULT_CQRS_DIR = PROJECT_ROOT / "output" / "cqrs"
+DEFAULT_REPORT_DIR = PROJECT_ROOT / "output" / "report"
 DEFAULT_QOF_YEAR = "2023-24"
 EXIT_BAD_EXTRACT = 2
 EXIT_LOCKED = 3
@@ -218,6 +219,20 @@ def _trajectory(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from qof_warehouse.report import ReportError, build_report
+
+    try:
+        index = build_report(
+            Path(args.duckdb), Path(args.out), Path(args.worklists_dir), Path(args.alerts_dir)
+        )
+    except ReportError as error:
+        _error(str(error))
+        return 1
+    print(f"Report written to {index}")
+    return 0
+
+
 def _register_generate(commands: Commands) -> None:
     parser = commands.add_parser("generate", help="write a synthetic GP extract")
     parser.add_argument("--out", default=str(DEFAULT_EXTRACT_DIR))
@@ -307,6 +322,21 @@ def _register_trajectory(commands: Commands) -> None:
     parser.set_defaults(handler=_trajectory)
 
 
+def _register_report(commands: Commands) -> None:
+    parser = commands.add_parser(
+        "report",
+        help="write the static report site (ICB, PCN and practice pages with charts)",
+        description="From a built warehouse's marts, write a static site that opens from disk: "
+        "index.html and one page per ICB, PCN and practice, linking the worklists and "
+        "data-quality alerts found under --worklists-dir and --alerts-dir.",
+    )
+    parser.add_argument("--duckdb", default=str(DEFAULT_DUCKDB))
+    parser.add_argument("--out", default=str(DEFAULT_REPORT_DIR), help="folder of the site")
+    parser.add_argument("--worklists-dir", default=str(DEFAULT_WORKLISTS_DIR), help="worklists to link")
+    parser.add_argument("--alerts-dir", default=str(DEFAULT_ALERTS_DIR), help="alert pages to link")
+    parser.set_defaults(handler=_report)
+
+
 REGISTRARS: tuple[Callable[[Commands], None], ...] = (
     _register_generate,
     _register_check,
@@ -315,6 +345,7 @@ REGISTRARS: tuple[Callable[[Commands], None], ...] = (
     _register_summary,
     _register_worklists,
     _register_trajectory,
+    _register_report,
 )
 
 
