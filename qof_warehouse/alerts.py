@@ -23,6 +23,8 @@ from pathlib import Path
 
 import duckdb
 
+from qof_warehouse.csv_safety import safe_cell
+
 Row = dict[str, object]
 
 ALERT_COLUMNS = (
@@ -154,7 +156,7 @@ def write_csv(path: Path, columns: Sequence[str], rows: Sequence[Row]) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows([_text(row.get(column)) for column in columns] for row in rows)
+        writer.writerows([safe_cell(row.get(column), _text) for column in columns] for row in rows)
 
 
 def _cell(value: object, numeric: bool = False) -> str:

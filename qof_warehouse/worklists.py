@@ -23,6 +23,8 @@ from pathlib import Path
 
 import duckdb
 
+from qof_warehouse.csv_safety import safe_cell
+
 WORKLISTS: dict[str, tuple[str, str]] = {
     # file suffix: (mart, order by)
     "screening_worklist": (
@@ -46,7 +48,8 @@ def write_worklists(duckdb_path: str | Path, out_dir: str | Path) -> list[Path]:
     """Write one screening and one cancer-care worklist CSV per practice; returns the paths.
 
     The warehouse is opened read-only. Columns are the marts' columns; dates are ISO
-    (YYYY-MM-DD), booleans true/false, missing values empty.
+    (YYYY-MM-DD), booleans true/false, missing values empty; text a spreadsheet would run as
+    a formula starts with a single quote (qof_warehouse.csv_safety).
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -67,7 +70,7 @@ def write_worklists(duckdb_path: str | Path, out_dir: str | Path) -> list[Path]:
                 with path.open("w", newline="", encoding="utf-8") as handle:
                     writer = csv.writer(handle)
                     writer.writerow(columns)
-                    writer.writerows([_text(v) for v in row] for row in rows)
+                    writer.writerows([safe_cell(v, _text) for v in row] for row in rows)
                 written.append(path)
     return written
 
