@@ -32,6 +32,20 @@ from qof_warehouse.generator_population import Population, Practices
 
 BOUNDARY_SHARE = 0.004  # latest readings placed exactly on PPED or on PPED - 12 months
 
+# National rates of the calibrated care processes (docs/calibration.md), before each practice's
+# shortfall (Practices.care_rate). Blood pressure: the latest reading at target for hypertension,
+# a reading in the 12 months and the latest at target for secondary prevention (CHD, stroke/TIA,
+# PAD); the share of adults 40+ off those registers whose BP is checked every few years (BP002).
+SECONDARY_PREVENTION = ("CHD", "STIA", "PAD")
+BP_CONTROL_HYP = 0.76
+BP_RECALL_SECONDARY = 0.94
+BP_CONTROL_SECONDARY = 0.88
+BP_CHECKED_SHARE = 0.86
+# Repeat prescribing of the calibrated treatments: stops within the history for this share of
+# patients (the others' issues run to their last day).
+CALIBRATED_STOP_SHARE = 0.03
+DEFAULT_STOP_SHARE = 0.08
+
 
 @dataclass(frozen=True)
 class Context:
@@ -321,9 +335,25 @@ def add_blood_pressure_care(ctx: Context, states: dict[str, ConditionState]) -> 
     wl = ctx.window_low(idx)
     practice = pop.practice[idx]
     hyp = states["HYP"].has[idx] if "HYP" in states else np.zeros(len(idx), dtype=bool)
-    recent = rng.random(len(idx)) < np.clip(ctx.practices.recall[practice] + 0.02, 0, 0.99)
-    p_ctrl = np.where(hyp, 0.77, 0.82) * ctx.practices.control[practice]
-    controlled = rng.random(len(idx)) < np.clip(p_ctrl, 0.02, 0.98)
+    secondary = np.zeros(len(idx), dtype=bool)
+    for name in SECONDARY_PREVENTION:
+        if name in states:
+            secondary |= states[name].has[idx]
+    # Hypertension and secondary prevention follow the calibrated national rates with each
+    # practice's shortfall (docs/calibration.md); other BP-monitored patients the older model.
+    calibrated = hyp | secondary
+    p_recent = np.where(
+        secondary,
+        ctx.practices.care_rate(BP_RECALL_SECONDARY, practice),
+        np.clip(ctx.practices.recall[practice] + 0.02, 0, 0.99),
+    )
+    recent = rng.random(len(idx)) < p_recent
+    p_ctrl = np.where(
+        calibrated,
+        ctx.practices.care_rate(np.where(secondary, BP_CONTROL_SECONDARY, BP_CONTROL_HYP), practice),
+        np.clip(0.82 * ctx.practices.control[practice], 0.02, 0.98),
+    )
+    controlled = rng.random(len(idx)) < p_ctrl
     alive = pop.ref_end[idx] == cal.ach_day
     readings = schedule_readings(rng, start, end, wl, recent, (180, 365), (alive, ctx.edges, "bp"))
     owner = readings.owner
@@ -363,7 +393,11 @@ def add_opportunistic_bp(ctx: Context, monitored: np.ndarray) -> None:
     if not codes.has("SYSBP_COD", "DIABP_COD"):
         return
     rng = ctx.rng("opportunistic_bp")
-    candidates = ~monitored & (pop.age_ref >= 40) & (rng.random(pop.n) < 0.65)
+    candidates = (
+        ~monitored
+        & (pop.age_ref >= 40)
+        & (rng.random(pop.n) < ctx.practices.care_rate(BP_CHECKED_SHARE, pop.practice))
+    )
     idx = np.flatnonzero(candidates).astype(np.int32)
     start = np.maximum(cal.history_start, pop.dob[idx] + int(40 * DAYS_PER_YEAR)).astype(np.int32)
     end = pop.ref_end[idx]
@@ -517,13 +551,22 @@ class Treatment:
     share: float
     min_age: int = 0
     group: str = ""  # at most one treatment of a group per patient (e.g. ACE-I or ARB)
+    calibrated: bool = False  # share is a national rate with each practice's shortfall
+    stop_share: float = DEFAULT_STOP_SHARE  # patients whose issues stop within the history
 
 
 TREATMENTS: tuple[Treatment, ...] = (
-    Treatment(("STAT_COD",), ("CHD", "STIA", "PAD"), 0.8),
+    Treatment(("STAT_COD",), ("CHD", "STIA", "PAD"), 0.98, calibrated=True, stop_share=CALIBRATED_STOP_SHARE),
     Treatment(("STAT_COD",), ("DM",), 0.45, min_age=40),
-    Treatment(("STAT_COD",), ("CKD",), 0.5),
-    Treatment(("ACEI_COD", "ACE_COD"), ("HF",), 0.6, group="raas"),
+    Treatment(("STAT_COD",), ("CKD",), 0.93, calibrated=True, stop_share=CALIBRATED_STOP_SHARE),
+    Treatment(
+        ("ACEI_COD", "ACE_COD"),
+        ("HF",),
+        0.85,
+        group="raas",
+        calibrated=True,
+        stop_share=CALIBRATED_STOP_SHARE,
+    ),
     Treatment(("ACEI_COD", "ACE_COD"), ("HYP",), 0.35, group="raas"),
     Treatment(("ARB_COD", "AII_COD"), ("HYP",), 0.2, group="raas"),
     Treatment(("ASTTRT_COD",), ("AST",), 0.85),
@@ -549,6 +592,7 @@ def build_medications(ctx: Context, states: dict[str, ConditionState]) -> Medica
     parts: list[tuple[np.ndarray, ...]] = []
     in_group: dict[str, np.ndarray] = {}
     starts: dict[str, np.ndarray] = {}
+    stop_shares: dict[str, np.ndarray] = {}
     for t_no, treatment in enumerate(TREATMENTS):
         cluster = codes.first_present(treatment.clusters)
         if cluster is None or codes.system_of(cluster) != "dmd":
@@ -560,19 +604,28 @@ def build_medications(ctx: Context, states: dict[str, ConditionState]) -> Medica
         diag = np.full(pop.n, NEVER, dtype=np.int64)
         for s in triggers:
             diag = np.where(s.on_register, np.minimum(diag, s.diagnosis), diag)
-        chosen = (diag != NEVER) & (pop.age_ref >= treatment.min_age) & (rng.random(pop.n) < treatment.share)
+        share = (
+            ctx.practices.care_rate(treatment.share, pop.practice)
+            if treatment.calibrated
+            else treatment.share
+        )
+        chosen = (diag != NEVER) & (pop.age_ref >= treatment.min_age) & (rng.random(pop.n) < share)
         if treatment.group:
             taken = in_group.setdefault(treatment.group, np.zeros(pop.n, dtype=bool))
             chosen &= ~taken
             taken |= chosen
         begin = np.where(chosen, diag + rng.integers(0, 181, pop.n), NEVER)
-        starts[cluster] = np.minimum(starts.get(cluster, np.full(pop.n, NEVER, np.int64)), begin)
+        earlier = starts.get(cluster, np.full(pop.n, NEVER, np.int64))
+        # A patient's issues stop (or not) as the treatment that started them first says.
+        stop = stop_shares.get(cluster, np.full(pop.n, DEFAULT_STOP_SHARE))
+        stop_shares[cluster] = np.where(begin < earlier, treatment.stop_share, stop)
+        starts[cluster] = np.minimum(earlier, begin)
     for cluster, begin in starts.items():
         rng = ctx.rng(f"issues:{cluster}")
         idx = np.flatnonzero(begin <= pop.ref_end).astype(np.int32)
         first = np.maximum(begin[idx], cal.history_start)
         stop = pop.ref_end[idx].astype(np.int64)
-        stopped = rng.random(len(idx)) < 0.08
+        stopped = rng.random(len(idx)) < stop_shares[cluster][idx]
         stop = np.where(stopped, first + np.floor(rng.random(len(idx)) * (stop - first + 1)), stop)
         interval = rng.choice([28, 56], size=len(idx), p=[0.6, 0.4])
         n_issues = np.where(stop >= first, (stop - first) // interval + 1, 0).astype(np.int64)

@@ -36,6 +36,14 @@ DEATH_AGE_BANDS: tuple[tuple[int, int, float], ...] = (
     (0, 45, 0.04), (45, 65, 0.13), (65, 75, 0.15), (75, 85, 0.27), (85, 105, 0.41),
 )  # fmt: skip
 AGE_TILT_STRENGTH = 0.5  # how far a young (urban) or old (coastal) practice leans
+# Practice quality of the calibrated care processes (docs/calibration.md): each practice's
+# shortfall from the national rate is the national shortfall times a factor drawn from a gamma
+# distribution of mean 1 and this shape, so most practices sit a little above the national rate
+# and a few well below it.
+SHORTFALL_SHAPE = 1.6
+SHORTFALL_POOL = 20_000  # draws the practices' stratified quantiles are taken from
+CARE_RATE_FLOOR = 0.05
+CARE_RATE_CEILING = 0.995
 
 DEATH_RATE_PER_YEAR = 0.009
 LEFT_SHARE = 0.01  # deregistered (left the area) before the achievement date
@@ -117,9 +125,16 @@ class Practices:
     control: np.ndarray  # multiplies the chance the latest reading is on target
     pca_propensity: np.ndarray  # multiplies exception (PCA) coding
     month_of_birth_only: np.ndarray  # the clinical system exports the 1st of the birth month
+    shortfall: np.ndarray  # multiplies the shortfall from the national rate of calibrated care
 
     def __len__(self) -> int:
         return len(self.code)
+
+    def care_rate(self, national: float | np.ndarray, practice: np.ndarray) -> np.ndarray:
+        """Per patient (practice index), the chance of a calibrated care process: the national
+        rate with the practice's shortfall, 1 - (1 - national) x shortfall, kept within bounds."""
+        rate = 1.0 - (1.0 - np.asarray(national, dtype=np.float64)) * self.shortfall[practice]
+        return np.clip(rate, CARE_RATE_FLOOR, CARE_RATE_CEILING)
 
 
 @dataclass
@@ -198,6 +213,15 @@ def _unique_names(
     ]
 
 
+def _shortfall(seed: int, n_practices: int) -> np.ndarray:
+    """Practice shortfall factors: stratified quantiles of a gamma distribution of mean 1 in
+    random order, so even a few practices span the low, typical and high ends."""
+    rng = child_rng(seed, "practice_shortfall")
+    pool = rng.gamma(SHORTFALL_SHAPE, 1.0 / SHORTFALL_SHAPE, SHORTFALL_POOL)
+    quantiles = (rng.permutation(n_practices) + rng.random(n_practices)) / max(n_practices, 1)
+    return np.quantile(pool, quantiles).astype(np.float64)
+
+
 def build_practices(n_practices: int, n_pcns: int, n_icbs: int, seed: int) -> Practices:
     """Practices grouped into PCNs within ICBs, with their list-size weights and behaviour."""
     rng = child_rng(seed, "practices")
@@ -254,6 +278,7 @@ def build_practices(n_practices: int, n_pcns: int, n_icbs: int, seed: int) -> Pr
         control=control,
         pca_propensity=pca,
         month_of_birth_only=month_only,
+        shortfall=_shortfall(seed, n_practices),
     )
 
 

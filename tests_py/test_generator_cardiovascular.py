@@ -114,11 +114,12 @@ def test_heart_failure_lvsd_echo_reviews_and_beta_blockers(
         (echo["day"] <= echo["diagnosis"]) & (echo["day"] > echo["diagnosis"] - pd.DateOffset(months=6))
     ]
     # Diagnosed well inside the recorded history: most have an echocardiogram in the 6 months
-    # before diagnosis (HF008), except a share of the most recent diagnoses.
+    # before diagnosis (HF008), except a share of the most recent diagnoses and a few done a year
+    # or more before or never (docs/calibration.md: about 92% in the 6 months before).
     history_start = pd.Timestamp(extract["manifest"]["history_start"])
     followed = set(diagnosis.index[diagnosis > history_start + pd.DateOffset(months=7)])
     assert len(followed) > 10
-    assert 0.55 <= len(set(before["patient_id"]) & followed) / len(followed) <= 0.9
+    assert 0.7 <= len(set(before["patient_id"]) & followed) / len(followed) <= 0.97
     reviews = events[(events["cluster_code"] == "HFREV_COD") & (events["day"] > WINDOW_12)]
     assert 0.5 <= len(set(reviews["patient_id"]) & hf) / len(hf) <= 0.95
     licensed = set(meds.loc[meds["cluster_code"] == "LBB_COD", "patient_id"])

@@ -31,6 +31,27 @@ from qof_warehouse.generator_monitoring import (
 
 RECENT_DIAGNOSIS_DAYS = 730  # DM014: diagnoses in the 24 months before PPED may get a referral
 
+# National rates of the calibrated care processes (docs/calibration.md), before each practice's
+# shortfall (Practices.care_rate): AF patients scoring 2 or more on a DOAC, and a vitamin K
+# antagonist for some of the rest; a CHA2DS2-VASc score in the year; antiplatelets for
+# vascular patients not anticoagulated; heart failure reviews in the year, licensed beta-blockers
+# and ARBs for LVSD, echocardiograms in the 6 months before diagnosis; lipid tests in the year
+# and results at target for secondary prevention.
+AF_DOAC_SHARE = 0.985
+AF_SCORE_RECALL = 0.8
+ANTIPLATELET_SHARE = 0.97
+HF_REVIEW_RECALL = 0.92
+HF_LICENSED_BB_SHARE = 0.93
+HF_ARB_SHARE = 0.6
+HF_ECHO_BEFORE_SHARE = 0.92  # else a year or more before (HF_ECHO_LONG_BEFORE_SHARE) or none
+HF_ECHO_LONG_BEFORE_SHARE = 0.04
+LIPID_RECALL_SECONDARY = 0.9
+LIPID_CONTROL_SECONDARY = 0.58
+# Issues stopping within the history: anticoagulants, antiplatelets, HF ARBs and licensed
+# beta-blockers (calibrated), and the other treatments.
+CALIBRATED_STOP_SHARE = 0.02
+DEFAULT_STOP_SHARE = 0.08
+
 
 @dataclass
 class Span:
@@ -98,8 +119,13 @@ def _af_plan(ctx: Context, states: dict[str, ConditionState]) -> AfPlan:
     for name, points in (("HYP", 1), ("DM", 1), ("STIA", 2), ("CHD", 1), ("PAD", 1), ("HF", 1)):
         score = score + points * _has(states, name, pop.n)[idx]
     score = np.clip(score, 0, 9).astype(np.int64)
-    propensity = ctx.practices.control[pop.practice[idx]]
-    doac = rng.random(len(idx)) < np.clip(np.where(score >= 2, 0.78, 0.2) * propensity, 0, 0.97)
+    practice = pop.practice[idx]
+    p_doac = np.where(
+        score >= 2,
+        ctx.practices.care_rate(AF_DOAC_SHARE, practice),
+        np.clip(0.2 * ctx.practices.control[practice], 0, 0.97),
+    )
+    doac = rng.random(len(idx)) < p_doac
     warfarin = ~doac & (rng.random(len(idx)) < np.where(score >= 2, 0.35, 0.05))
     return AfPlan(span, score, doac, warfarin)
 
@@ -119,8 +145,10 @@ def _hf_plan(ctx: Context, states: dict[str, ConditionState]) -> HfPlan:
     rng = ctx.rng("cardiovascular:hf_plan")
     m = len(span)
     lvsd = rng.random(m) < 0.55
-    arb = lvsd & (rng.random(m) < 0.25)
-    licensed_bb = lvsd & (rng.random(m) < 0.72)
+    arb = lvsd & (rng.random(m) < HF_ARB_SHARE)
+    licensed_bb = lvsd & (
+        rng.random(m) < ctx.practices.care_rate(HF_LICENSED_BB_SHARE, ctx.pop.practice[span.idx])
+    )
     unlicensed_bb = ~licensed_bb & (rng.random(m) < np.where(lvsd, 0.25, 0.1))
     return HfPlan(span, lvsd, arb, licensed_bb, unlicensed_bb)
 
@@ -140,8 +168,10 @@ def _antithrombotic_plan(
     anticoagulated[af.span.idx] = af.doac | af.warfarin
     stroke = _has(states, "STIA", pop.n)[idx]
     u = rng.random(len(idx))
-    p_any = np.where(anticoagulated[idx], 0.25, 0.86) * ctx.practices.control[pop.practice[idx]]
-    treated = u < np.clip(p_any, 0, 0.97)
+    p_any = np.where(
+        anticoagulated[idx], 0.25, ctx.practices.care_rate(ANTIPLATELET_SHARE, pop.practice[idx])
+    )
+    treated = u < p_any
     clopidogrel = treated & (rng.random(len(idx)) < np.where(stroke, 0.65, 0.2))
     aspirin = treated & ~clopidogrel
     return idx, aspirin, clopidogrel
@@ -161,7 +191,7 @@ def _add_af(ctx: Context, states: dict[str, ConditionState]) -> None:
     rng = ctx.rng("cardiovascular:af_history")
     idx = span.idx
     wl = ctx.window_low(idx)
-    recent = rng.random(len(idx)) < 0.62 * ctx.practices.recall[pop.practice[idx]]
+    recent = rng.random(len(idx)) < ctx.practices.care_rate(AF_SCORE_RECALL, pop.practice[idx])
     scored = rng.random(len(idx)) < 0.9
     latest_recent = np.full(len(idx), -1, dtype=np.int32)
     if codes.has("CHADVASC_COD"):
@@ -250,14 +280,15 @@ def _add_hf(ctx: Context, states: dict[str, ConditionState]) -> None:
         u = np.where(awaited, 1.0, rng.random(m))
         before = diagnosis - rng.integers(0, 170, m)
         long_before = diagnosis - rng.integers(200, 420, m)
-        echo_day = np.where(u < 0.78, before, np.where(u < 0.88, long_before, NEVER))
+        long_limit = HF_ECHO_BEFORE_SHARE + HF_ECHO_LONG_BEFORE_SHARE
+        echo_day = np.where(u < HF_ECHO_BEFORE_SHARE, before, np.where(u < long_limit, long_before, NEVER))
         ok = (
             (echo_day != NEVER)
             & (echo_day >= np.maximum(pop.dob[idx], cal.history_start))
             & (echo_day <= span.end)
         )
         _one_code_each(ctx, rng, "ECHO_COD", idx[ok], echo_day[ok].astype(np.int32))
-        ctx.edges.add("hf_echo_in_6_months_before_diagnosis", int((ok & (u < 0.78)).sum()))
+        ctx.edges.add("hf_echo_in_6_months_before_diagnosis", int((ok & (u < HF_ECHO_BEFORE_SHARE)).sum()))
         # Movers diagnosed elsewhere: a few get their echocardiogram after registering.
         moved = pop.move_day[idx] > diagnosis
         after = moved & (rng.random(m) < 0.5)
@@ -266,7 +297,7 @@ def _add_hf(ctx: Context, states: dict[str, ConditionState]) -> None:
         _one_code_each(ctx, rng, "ECHO_COD", idx[ok_after], after_day[ok_after].astype(np.int32))
     # Annual heart failure reviews.
     wl = ctx.window_low(idx)
-    recent = rng.random(m) < 0.8 * ctx.practices.recall[pop.practice[idx]]
+    recent = rng.random(m) < ctx.practices.care_rate(HF_REVIEW_RECALL, pop.practice[idx])
     latest_recent = np.full(m, -1, dtype=np.int32)
     if codes.has("HFREV_COD"):
         readings = schedule_readings(rng, span.start, span.end, wl, recent, (300, 420))
@@ -318,7 +349,12 @@ def _add_lipids(ctx: Context, states: dict[str, ConditionState]) -> None:
     keep = start <= end
     idx, start, end = idx[keep], start[keep], end[keep]
     m = len(idx)
-    recent = rng.random(m) < np.where(secondary[idx], 0.74, 0.6) * ctx.practices.recall[pop.practice[idx]]
+    practice = pop.practice[idx]
+    recent = rng.random(m) < np.where(
+        secondary[idx],
+        ctx.practices.care_rate(LIPID_RECALL_SECONDARY, practice),
+        0.6 * ctx.practices.recall[practice],
+    )
     readings = schedule_readings(
         rng,
         start,
@@ -330,7 +366,8 @@ def _add_lipids(ctx: Context, states: dict[str, ConditionState]) -> None:
     )
     owner = readings.owner
     controlled = (
-        rng.random(m) < np.where(secondary[idx], 0.42, 0.3) * ctx.practices.control[pop.practice[idx]]
+        rng.random(m)
+        < np.where(secondary[idx], LIPID_CONTROL_SECONDARY, 0.3) * ctx.practices.control[practice]
     )
     level = np.where(controlled, rng.uniform(1.6, 2.6, m), np.exp(rng.normal(np.log(3.4), 0.2, m)))
     # A few latest results exactly on the CHOL002 / CHOL004 cut-offs.
@@ -435,15 +472,21 @@ def add_histories(ctx: Context, states: dict[str, ConditionState]) -> None:
 
 
 def _issues(
-    ctx: Context, name: str, cluster: str, idx: np.ndarray, begin: np.ndarray, stop: np.ndarray
+    ctx: Context,
+    name: str,
+    cluster: str,
+    idx: np.ndarray,
+    begin: np.ndarray,
+    stop: np.ndarray,
+    stop_share: float = DEFAULT_STOP_SHARE,
 ) -> list[tuple[np.ndarray, ...]]:
-    """Repeat issues every 28 or 56 days from `begin` to `stop` (8% stop earlier)."""
+    """Repeat issues every 28 or 56 days from `begin` to `stop` (`stop_share` stop earlier)."""
     if not ctx.codes.has(cluster) or ctx.codes.system_of(cluster) != "dmd" or len(idx) == 0:
         return []
     rng = ctx.rng(f"cardiovascular:issues:{name}")
     first = np.maximum(begin, ctx.cal.history_start).astype(np.int64)
     stop = stop.astype(np.int64)
-    stopped = rng.random(len(idx)) < 0.08
+    stopped = rng.random(len(idx)) < stop_share
     stop = np.where(stopped, first + np.floor(rng.random(len(idx)) * np.maximum(stop - first + 1, 1)), stop)
     keep = first <= stop
     idx, first, stop = idx[keep], first[keep], stop[keep]
@@ -480,7 +523,9 @@ def medication_parts(ctx: Context, states: dict[str, ConditionState]) -> list[tu
         ):
             # Anticoagulation starts weeks to months after diagnosis (after the stroke risk review).
             begin = _start_after(ctx, name, diag, (14, 150))
-            parts += _issues(ctx, name, cluster, af.span.idx[rows], begin[rows], af.span.end[rows])
+            parts += _issues(
+                ctx, name, cluster, af.span.idx[rows], begin[rows], af.span.end[rows], CALIBRATED_STOP_SHARE
+            )
     patients, aspirin, clopidogrel = _antithrombotic_plan(ctx, states)
     if len(patients):
         first = np.full(pop.n, NEVER, dtype=np.int64)
@@ -493,7 +538,9 @@ def medication_parts(ctx: Context, states: dict[str, ConditionState]) -> list[tu
             ("aspirin", "SAL_COD", aspirin),
             ("clopidogrel", "NONASPANTIPLTDRUG_COD", clopidogrel),
         ):
-            parts += _issues(ctx, name, cluster, patients[rows], begin[rows], end[rows])
+            parts += _issues(
+                ctx, name, cluster, patients[rows], begin[rows], end[rows], CALIBRATED_STOP_SHARE
+            )
     hf = _hf_plan(ctx, states)
     if len(hf.span):
         diag = states["HF"].diagnosis[hf.span.idx]
@@ -502,9 +549,9 @@ def medication_parts(ctx: Context, states: dict[str, ConditionState]) -> list[tu
             ("licensed_bb", "LBB_COD", hf.licensed_bb),
             ("unlicensed_bb", "ULBB_COD", hf.unlicensed_bb),
         ):
-            parts += _issues(
-                ctx, name, cluster, hf.span.idx[rows], _start_after(ctx, name, diag)[rows], hf.span.end[rows]
-            )
+            stop_share = DEFAULT_STOP_SHARE if name == "unlicensed_bb" else CALIBRATED_STOP_SHARE
+            begin = _start_after(ctx, name, diag)[rows]
+            parts += _issues(ctx, name, cluster, hf.span.idx[rows], begin, hf.span.end[rows], stop_share)
     dm = _span(ctx, states.get("DM"))
     if len(dm):
         rng = ctx.rng("cardiovascular:dm_arb_plan")
