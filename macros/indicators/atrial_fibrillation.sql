@@ -11,7 +11,7 @@
         ref('int_indicator_inputs__atrial_fibrillation'),
         [
             {'outcome': 'excluded', 'reason': 'CHAD_VAL2',
-                'when': 'stroke_risk_score_date <= ' ~ months_before_achievement(12)
+                'when': 'stroke_risk_score_date <= ' ~ months_before_pped(12)
                     ~ ' and stroke_risk_score_value >= ' ~ indicator_target('AF006', 'stroke_risk_score_min')},
             {'outcome': 'numerator', 'when': within_months('chadsvasc_date', 12)},
         ]

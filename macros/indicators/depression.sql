@@ -23,7 +23,7 @@
         len(list_filter(
             review_dates,
             review_date -> review_date >= diagnosis_date
-            and review_date <= {{ months_before_achievement(12) }}
+            and review_date <= {{ months_before_pped(12) }}
         )) > 0
     {%- endset -%}
     {%- set reviewed_in_window -%}

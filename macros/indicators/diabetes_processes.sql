@@ -62,7 +62,7 @@
         {'outcome': 'excluded', 'reason': 'CVDHIST', 'when': dm_cvd_history()},
         {'outcome': 'excluded', 'reason': 'MDSEVFRAIL', 'when': 'is_moderately_or_severely_frail'},
         {'outcome': 'excluded', 'reason': 'DMTYPE2',
-            'when': 'diabetes_type2_date = latest_diabetes_date and ' ~ within_months('cvd_risk_score_date', 36)
+            'when': 'diabetes_type2_date = latest_diabetes_date and ' ~ within_months_of_achievement('cvd_risk_score_date', 36)
                 ~ ' and cvd_risk_score_value < ' ~ indicator_target(indicator_code, 'cvd_risk_score_min')},
     ] -%}
     {%- do rules.extend(_cv_statin_rules()) -%}
@@ -141,11 +141,11 @@
         ref('int_indicator_inputs__diabetes'),
         [
             {'outcome': 'excluded', 'reason': 'DIAG_DAT13', 'when': "diagnosis_date < date '" ~ diagnosis_start_date ~ "'"},
-            {'outcome': 'excluded', 'reason': 'DM_DAT2', 'when': 'diagnosis_date <= ' ~ months_before_achievement(21)},
+            {'outcome': 'excluded', 'reason': 'DM_DAT2', 'when': 'diagnosis_date <= ' ~ months_before_pped(21)},
             {'outcome': 'excluded', 'reason': 'DM_DAT3',
                 'when': within_months('diagnosis_date', 9) ~ ' and education_referral_date is null'},
             {'outcome': 'excluded', 'reason': 'DSEP_DAT',
-                'when': 'education_referral_date <= ' ~ months_before_achievement(12)},
+                'when': 'education_referral_date <= ' ~ months_before_pped(12)},
             {'outcome': 'numerator', 'when': 'education_referral_date <= diagnosis_date + ' ~ referral_max_days},
         ]
         + cv_process_pca_rules(

@@ -102,7 +102,7 @@
         ref('int_indicator_inputs__heart_failure'),
         [
             {'outcome': 'excluded', 'reason': 'DIAG_DAT' ~ var('qof_year')[2:4],
-                'when': 'diagnosis_date <= ' ~ months_before_achievement(12)},
+                'when': 'diagnosis_date <= ' ~ months_before_pped(12)},
             {'outcome': 'numerator',
                 'when': 'len(list_filter(coalesce(echo_dates, []), event_date -> event_date > '
                     ~ 'cast(diagnosis_date - interval \'6 months\' as date) and event_date <= diagnosis_date)) > 0'

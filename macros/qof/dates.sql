@@ -6,16 +6,29 @@
     )
 {%- endmacro %}
 
-{#- The date `months` months before the achievement date (the window's excluded lower bound). -#}
-{% macro months_before_achievement(months) -%}
-    cast({{ achievement_date() }} - interval '{{ months }} months' as date)
+{#- The date `months` months before the payment period end date (PPED): the excluded lower
+    bound of a window "in the preceding N months" (docs/assumptions.md A2). -#}
+{% macro months_before_pped(months) -%}
+    cast({{ payment_period_end_date() }} - interval '{{ months }} months' as date)
 {%- endmacro %}
 
-{#- True when a date lies in the `months` months leading up to and including the achievement
-    date: strictly after (PPED - months) and on or before PPED (docs/assumptions.md A2). -#}
+{#- True when a date lies in the `months` months before PPED, as far as the data go: strictly
+    after (PPED - months) and on or before the achievement date (ACHV_DAT), which is PPED at
+    year end and a month end in year, so a 12-month window at 30 April holds April only
+    (docs/assumptions.md A2). -#}
 {% macro within_months(date_expression, months) -%}
     (
-        {{ date_expression }} > {{ months_before_achievement(months) }}
+        {{ date_expression }} > {{ months_before_pped(months) }}
+        and {{ date_expression }} <= {{ achievement_date() }}
+    )
+{%- endmacro %}
+
+{#- True when a date lies in the `months` months up to and including the achievement date
+    itself: the few windows the rules measure back from ACHV_DAT rather than PPED (the CVD
+    risk score's 3 years). -#}
+{% macro within_months_of_achievement(date_expression, months) -%}
+    (
+        {{ date_expression }} > cast({{ achievement_date() }} - interval '{{ months }} months' as date)
         and {{ date_expression }} <= {{ achievement_date() }}
     )
 {%- endmacro %}

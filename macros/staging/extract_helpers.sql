@@ -34,8 +34,36 @@
     {%- if var('extract_date', none) -%}date '{{ var("extract_date") }}'{%- else -%}current_date{%- endif -%}
 {%- endmacro %}
 
+{#- The achievement date (ACHV_DAT): data are taken up to this date, and the population, age
+    and registration are measured on it. The `achievement_date` var (a month end in year, or
+    PPED at year end); without it, the payment period end date of the `qof_year` var
+    (docs/assumptions.md A2a). -#}
 {% macro achievement_date() -%}
-    date '{{ var("achievement_date") }}'
+    date '{{ achievement_date_text() }}'
+{%- endmacro %}
+
+{% macro achievement_date_text() -%}
+    {%- set given = var('achievement_date', none) -%}
+    {%- if given -%}
+        {%- set text = given | string -%}
+        {%- if not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}', text) -%}
+            {{ exceptions.raise_compiler_error("var achievement_date must be a date as YYYY-MM-DD, not '" ~ text ~ "'") }}
+        {%- endif -%}
+        {{- text -}}
+    {%- else -%}
+        {%- set qof_year = var('qof_year') | string -%}
+        {{- (qof_year[:4] | int) + 1 -}}-03-31
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The payment period end date (PPED): 31 March at the end of the QOF year (1 April to
+    31 March) that holds the achievement date. Every "in the preceding N months" window is
+    measured back from it (docs/assumptions.md A2, A2a). -#}
+{% macro payment_period_end_date() -%}
+    {%- set achievement = achievement_date_text() -%}
+    {%- set year = achievement[:4] | int -%}
+    {%- set month = achievement[5:7] | int -%}
+    date '{{ year + 1 if month >= 4 else year }}-03-31'
 {%- endmacro %}
 
 {#- True when the optional extract table has at least one file (evaluated at run time). -#}
