@@ -4,9 +4,12 @@
 achievement date. For each month-end, dbt runs once with `--vars achievement_date: <date>`
 and rebuilds only the models the trajectory reads (the extract-parsing staging tables do not
 depend on the date and are built once); the trajectory model adds that month and keeps every
-earlier one. The rules year stays the same for every date, so last year's months are
-measured under this year's rules, like for like. At the end the marts are rebuilt (with their
-tests) at the latest date, so every mart agrees on it.
+earlier one. Each month-end is the achievement date (ACHV_DAT) of that month's extract; the
+windows run back from the payment period end date (PPED) of the QOF year holding it, so the
+path is the in-year position practices and CQRS see (a 12-month process indicator at 30 April
+counts what was done since 1 April), not a rolling year. The indicator set and thresholds stay
+those of one rules year for every date, so last year's months are measured like for like. At
+the end the marts are rebuilt (with their tests) at the latest date, so every mart agrees on it.
 """
 
 from __future__ import annotations

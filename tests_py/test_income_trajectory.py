@@ -85,9 +85,10 @@ TRAJECTORY_EXPECTED: dict[tuple[str, str, date], tuple[int, int, int, int]] = {
     # p08's and p12's readings (and p12's unsuitable code) come later.
     ("A00001", "HYP008", date(2023, 9, 30)): (7, 5, 0, 1),
     # 2023-03-31: only p16's reading of that day; p17's (2023-04-01) and p18's (2024-01-01)
-    # have not happened. 2023-09-30: p16's and p17's readings are both in the 12 months.
+    # have not happened. 2023-09-30 is in year 2023-24, whose 12 months run back from its
+    # PPED 2024-03-31 and so start on 2023-04-01: p17's reading counts, p16's no longer does.
     ("A00003", "HYP008", date(2023, 3, 31)): (3, 3, 1, 0),
-    ("A00003", "HYP008", date(2023, 9, 30)): (3, 3, 2, 0),
+    ("A00003", "HYP008", date(2023, 9, 30)): (3, 3, 1, 0),
     # p03 turns 17 on 2024-03-31: the DM register is p01, p02, p06 and p07 before that.
     ("A00001", "DM017", date(2023, 3, 31)): (4, 0, 0, 0),
     ("A00001", "DM017", date(2023, 9, 30)): (4, 0, 0, 0),

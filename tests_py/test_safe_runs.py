@@ -106,14 +106,18 @@ def test_broken_extract_leaves_the_last_good_warehouse_intact(
 
 
 def test_failed_dbt_build_leaves_the_last_good_warehouse_intact(
-    good_build: tuple[BuildSettings, Path],
+    good_build: tuple[BuildSettings, Path], tmp_path: Path
 ) -> None:
     settings, _ = good_build
     before = _digest(settings.duckdb_path)
     points = _points(settings.duckdb_path)
-    broken = replace(settings, extra_vars={"achievement_date": "not-a-date"})
+    # An events file without its `unit` column passes no pre-flight here, so dbt fails while
+    # building the staging model: a failure at run time, after the new file was started.
+    extract = write_hand_extract(tmp_path / "broken")
+    (extract / "events.csv").write_text("event_id,patient_id,practice_code,event_date,snomed_code,value\n")
+    broken = replace(settings, extract_dir=extract)
     result = safe_build(
-        ["build", "--select", "+int_population", "--fail-fast", *NO_UNIT_TESTS], broken, capture=True
+        ["build", "--select", "+stg_gp_extract__events", "--fail-fast", *NO_UNIT_TESTS], broken, capture=True
     )
     assert not result.ok
     assert _digest(settings.duckdb_path) == before
@@ -121,6 +125,20 @@ def test_failed_dbt_build_leaves_the_last_good_warehouse_intact(
     files = WarehouseFiles(settings.duckdb_path.resolve())
     assert result.failed_build == files.failed and files.failed.is_file()
     assert not files.building.exists()
+
+
+def test_an_invalid_achievement_date_stops_the_build_before_it_starts(
+    good_build: tuple[BuildSettings, Path],
+) -> None:
+    settings, _ = good_build
+    before = _digest(settings.duckdb_path)
+    broken = replace(settings, extra_vars={"achievement_date": "not-a-date"})
+    result = safe_build(["build", "--select", "+int_population", *NO_UNIT_TESTS], broken, capture=True)
+    assert not result.ok
+    assert "achievement_date" in result.process.stdout and "not-a-date" in result.process.stdout
+    assert _digest(settings.duckdb_path) == before
+    files = WarehouseFiles(settings.duckdb_path.resolve())
+    assert result.failed_build is None and not files.building.exists()
 
 
 def test_restart_after_an_interrupted_build_needs_no_cleanup(good_build: tuple[BuildSettings, Path]) -> None:
