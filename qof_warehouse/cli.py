@@ -71,7 +71,7 @@ def _checked_extract(extract_dir: str, encoding: str) -> ExtractLayout | None:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from qof_warehouse.generator import GeneratorConfig, generate_extract
+    from qof_warehouse.synthetic.generator import GeneratorConfig, generate_extract
 
     config = GeneratorConfig(
         n_patients=args.patients,
