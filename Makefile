@@ -9,6 +9,7 @@ export GX_ANALYTICS_ENABLED := False
 EXTRACT_DIR ?= data/synthetic
 TEST_EXTRACT_DIR := target/test_extract
 TEST_DUCKDB := target/test_warehouse.duckdb
+TEST_OUTPUT := target/test_output
 
 .PHONY: install run generate build test lint pytest dbt-test bench docs clean
 
@@ -43,11 +44,14 @@ lint: install
 pytest: install
 	$(BIN)/pytest -q
 
-# dbt build (all data and unit tests) on a small generated extract with dirty rows.
+# dbt build (all data and unit tests) on a small generated extract with dirty rows; the warehouse
+# and everything the build writes stay under target/, never in output/ or target/qof_warehouse.duckdb
+# (tests_py/test_cli_paths.py checks).
 dbt-test: install
 	$(BIN)/qof generate --out $(TEST_EXTRACT_DIR) --patients 4000 --practices 6 --pcns 2 --icbs 2 --seed 7
 	$(BIN)/qof build --extract-dir $(TEST_EXTRACT_DIR) --duckdb $(TEST_DUCKDB) \
-		--alerts-dir target/test_output/data_quality --worklists-dir target/test_output/worklists
+		--alerts-dir $(TEST_OUTPUT)/data_quality --worklists-dir $(TEST_OUTPUT)/worklists \
+		--cqrs-dir $(TEST_OUTPUT)/cqrs
 
 test: lint pytest dbt-test
 

@@ -18,10 +18,11 @@ from qof_warehouse import PROJECT_ROOT
 from qof_warehouse.alerts import collect_dq_summary, format_dq_summary, published_directory, write_alerts
 from qof_warehouse.cluster_coverage import collect_cluster_coverage, format_cluster_coverage
 from qof_warehouse.dbt_runner import (
-    DEFAULT_DUCKDB,
     DEFAULT_EXTRACT_DIR,
     BuildLockedError,
     BuildSettings,
+    default_duckdb,
+    default_extract_dir,
     readable_extract,
     safe_build,
 )
@@ -61,6 +62,22 @@ def _add_encoding_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_extract_dir_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--extract-dir",
+        default=str(default_extract_dir()),
+        help="the extract directory (default: env QOF_EXTRACT_DIR, else data/synthetic)",
+    )
+
+
+def _add_duckdb_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--duckdb",
+        default=str(default_duckdb()),
+        help="the warehouse file (default: env QOF_DUCKDB, else target/qof_warehouse.duckdb)",
+    )
+
+
 def _checked_extract(extract_dir: str, encoding: str) -> ExtractLayout | None:
     """The extract's layout, or None after printing the file-level problem that stops the run."""
     try:
@@ -71,7 +88,7 @@ def _checked_extract(extract_dir: str, encoding: str) -> ExtractLayout | None:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from qof_warehouse.generator import GeneratorConfig, generate_extract
+    from qof_warehouse.synthetic.generator import GeneratorConfig, generate_extract
 
     config = GeneratorConfig(
         n_patients=args.patients,
@@ -235,7 +252,12 @@ def _report(args: argparse.Namespace) -> int:
 
 def _register_generate(commands: Commands) -> None:
     parser = commands.add_parser("generate", help="write a synthetic GP extract")
-    parser.add_argument("--out", default=str(DEFAULT_EXTRACT_DIR))
+    parser.add_argument(
+        "--out",
+        default=str(DEFAULT_EXTRACT_DIR),
+        help="where to write the extract (default: data/synthetic; env QOF_EXTRACT_DIR is not read, "
+        "so an extract it names is never overwritten)",
+    )
     parser.add_argument("--patients", type=int, default=50_000)
     parser.add_argument("--practices", type=int, default=20)
     parser.add_argument("--pcns", type=int, default=4)
@@ -249,7 +271,7 @@ def _register_generate(commands: Commands) -> None:
 
 def _register_check(commands: Commands) -> None:
     parser = commands.add_parser("check", help="check an extract's files and columns")
-    parser.add_argument("--extract-dir", default=str(DEFAULT_EXTRACT_DIR))
+    _add_extract_dir_option(parser)
     _add_encoding_option(parser)
     parser.set_defaults(handler=_check)
 
@@ -262,9 +284,9 @@ def _register_build(commands: Commands) -> None:
         "in only when every model and test passed, print the QOF and data-quality summaries, then "
         "write every practice's data-quality alert and run the Great Expectations checkpoint.",
     )
-    parser.add_argument("--extract-dir", default=str(DEFAULT_EXTRACT_DIR))
+    _add_extract_dir_option(parser)
     _add_encoding_option(parser)
-    parser.add_argument("--duckdb", default=str(DEFAULT_DUCKDB))
+    _add_duckdb_option(parser)
     parser.add_argument("--achievement-date", default=None, help="e.g. 2024-03-31")
     parser.add_argument("--qof-year", default=None, help="e.g. 2023-24")
     parser.add_argument("--alerts-dir", default=str(DEFAULT_ALERTS_DIR), help="where the alerts are written")
@@ -285,14 +307,14 @@ def _register_alerts(commands: Commands) -> None:
         "alert_records.csv, index.html), PCN and ICB summaries, the extract page and the Great "
         "Expectations results.",
     )
-    parser.add_argument("--duckdb", default=str(DEFAULT_DUCKDB))
+    _add_duckdb_option(parser)
     parser.add_argument("--out", default=str(DEFAULT_ALERTS_DIR))
     parser.set_defaults(handler=_alerts)
 
 
 def _register_summary(commands: Commands) -> None:
     parser = commands.add_parser("summary", help="print the QOF and data-quality summaries of a warehouse")
-    parser.add_argument("--duckdb", default=str(DEFAULT_DUCKDB))
+    _add_duckdb_option(parser)
     parser.set_defaults(handler=_summary)
 
 
@@ -301,7 +323,7 @@ def _register_worklists(commands: Commands) -> None:
         "worklists",
         help="write each practice's screening and cancer-care worklists as CSV files",
     )
-    parser.add_argument("--duckdb", default=str(DEFAULT_DUCKDB))
+    _add_duckdb_option(parser)
     parser.add_argument("--out", default=str(DEFAULT_WORKLISTS_DIR))
     parser.set_defaults(handler=_worklists)
 
@@ -313,9 +335,9 @@ def _register_trajectory(commands: Commands) -> None:
         description="Build fct_practice_indicator_trajectory at every month-end of the QOF year "
         "and of the year before (or at --dates), adding only the months not yet built.",
     )
-    parser.add_argument("--extract-dir", default=str(DEFAULT_EXTRACT_DIR))
+    _add_extract_dir_option(parser)
     _add_encoding_option(parser)
-    parser.add_argument("--duckdb", default=str(DEFAULT_DUCKDB))
+    _add_duckdb_option(parser)
     parser.add_argument("--qof-year", default=None, help=f"e.g. 2023-24 (default {DEFAULT_QOF_YEAR})")
     parser.add_argument("--dates", nargs="+", default=None, help="month-end dates, e.g. 2023-04-30")
     parser.add_argument("--this-year-only", action="store_true", help="skip the same months last year")
@@ -330,7 +352,7 @@ def _register_report(commands: Commands) -> None:
         "index.html and one page per ICB, PCN and practice, linking the worklists and "
         "data-quality alerts found under --worklists-dir and --alerts-dir.",
     )
-    parser.add_argument("--duckdb", default=str(DEFAULT_DUCKDB))
+    _add_duckdb_option(parser)
     parser.add_argument("--out", default=str(DEFAULT_REPORT_DIR), help="folder of the site")
     parser.add_argument("--worklists-dir", default=str(DEFAULT_WORKLISTS_DIR), help="worklists to link")
     parser.add_argument("--alerts-dir", default=str(DEFAULT_ALERTS_DIR), help="alert pages to link")

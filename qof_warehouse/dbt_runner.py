@@ -32,6 +32,18 @@ from qof_warehouse.extract_check import DEFAULT_ENCODING, needs_transcoding, tra
 
 DEFAULT_EXTRACT_DIR = PROJECT_ROOT / "data" / "synthetic"
 DEFAULT_DUCKDB = PROJECT_ROOT / "target" / "qof_warehouse.duckdb"
+EXTRACT_DIR_ENV = "QOF_EXTRACT_DIR"
+DUCKDB_ENV = "QOF_DUCKDB"
+
+
+def default_extract_dir() -> Path:
+    """The extract directory when none is given: env QOF_EXTRACT_DIR, else data/synthetic."""
+    return Path(os.environ.get(EXTRACT_DIR_ENV) or DEFAULT_EXTRACT_DIR)
+
+
+def default_duckdb() -> Path:
+    """The warehouse file when none is given: env QOF_DUCKDB, else target/qof_warehouse.duckdb."""
+    return Path(os.environ.get(DUCKDB_ENV) or DEFAULT_DUCKDB)
 
 
 @dataclass(frozen=True)
@@ -42,8 +54,8 @@ class BuildSettings:
     settings that read UTF-8 copies of them and names the directory they were copied from.
     """
 
-    extract_dir: Path = DEFAULT_EXTRACT_DIR
-    duckdb_path: Path = DEFAULT_DUCKDB
+    extract_dir: Path = field(default_factory=default_extract_dir)
+    duckdb_path: Path = field(default_factory=default_duckdb)
     extract_format: str = "csv"
     extract_layout: str = "files"
     achievement_date: str | None = None
@@ -69,8 +81,8 @@ class BuildSettings:
 
     def environment(self) -> dict[str, str]:
         env = dict(os.environ)
-        env["QOF_DUCKDB"] = str(self.duckdb_path.resolve())
-        env["QOF_EXTRACT_DIR"] = str(self.extract_dir.resolve())
+        env[DUCKDB_ENV] = str(self.duckdb_path.resolve())
+        env[EXTRACT_DIR_ENV] = str(self.extract_dir.resolve())
         env.setdefault("DO_NOT_TRACK", "1")
         env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
         env.setdefault("DBT_VERSION_CHECK", "false")

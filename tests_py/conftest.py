@@ -1,5 +1,6 @@
 """Shared pytest set-up: dbt runs started by tests write their compiled files and logs to a
-temporary directory of the test session, never to the project's target/ and logs/; and the
+temporary directory of the test session, never to the project's target/ and logs/; the session
+fails if any test wrote into the user's output/ or target/qof_warehouse.duckdb; and the
 reference files kept next to the project (../shared) are looked up through one fixture."""
 
 from __future__ import annotations
@@ -31,6 +32,31 @@ def isolated_dbt_artifacts() -> Iterator[Path]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+def user_outputs() -> dict[str, tuple[int, int]]:
+    """Every file of the user's output/ and warehouse (target/qof_warehouse.duckdb and its
+    companions) with its modification time and size."""
+    files = [*(PROJECT_ROOT / "output").rglob("*"), *(PROJECT_ROOT / "target").glob("qof_warehouse.duckdb*")]
+    return {
+        str(path.relative_to(PROJECT_ROOT)): (path.stat().st_mtime_ns, path.stat().st_size)
+        for path in files
+        if path.is_file()
+    }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def user_outputs_untouched() -> Iterator[None]:
+    """Tests write into temporary directories only: a file of the user's outputs that appears,
+    changes or goes during the session fails it (running `qof build` or `make run` in the same
+    checkout while the tests run would too)."""
+    before = user_outputs()
+    yield
+    after = user_outputs()
+    changed = sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
+    if changed:
+        shown = ", ".join(changed[:10]) + (f" and {len(changed) - 10} more" if len(changed) > 10 else "")
+        pytest.fail(f"tests wrote into the user's outputs: {shown}", pytrace=False)
 
 
 def find_shared_path(relative: str) -> Path:

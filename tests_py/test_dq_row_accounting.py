@@ -69,7 +69,7 @@ IMPLAUSIBLE = "select table_name, check_code, count(*) from dq_implausible_value
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[GeneratedBuilds, Manifest]]:
     """A small extract from the project's generator, with its default share of dirty rows,
     built under the default implausible_value_policy and under `quarantine`."""
-    from qof_warehouse.generator import GeneratorConfig, generate_extract
+    from qof_warehouse.synthetic.generator import GeneratorConfig, generate_extract
 
     root = tmp_path_factory.mktemp("generated")
     extract = root / "extract"

@@ -1,4 +1,4 @@
-"""Tests of the synthetic GP extract generator (`qof_warehouse.generator`).
+"""Tests of the synthetic GP extract generator (`qof_warehouse.synthetic.generator`).
 
 The checks read the written files back and recompute everything independently of the
 generator's own arrays (registers, pairs, dirty classes), so a generator bug shows up as a
@@ -24,7 +24,7 @@ import pytest
 from cluster_seed import cluster_seed_frame
 
 from qof_warehouse import PROJECT_ROOT
-from qof_warehouse.generator import GeneratorConfig, generate_extract
+from qof_warehouse.synthetic.generator import GeneratorConfig, generate_extract
 
 # Copied from the extract contract on purpose (not imported), so drift in either fails here.
 CONTRACT_COLUMNS: dict[str, list[str]] = {

@@ -8,7 +8,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from qof_warehouse.generator_population import CARE_RATE_CEILING, CARE_RATE_FLOOR, build_practices
+from qof_warehouse.synthetic.population import CARE_RATE_CEILING, CARE_RATE_FLOOR, build_practices
 
 
 def test_shortfall_factors_spread_around_one() -> None:

@@ -1,4 +1,4 @@
-"""Tests of the cancer screening and cancer care plugin (`qof_warehouse.generator_care.cancer_screening`).
+"""Tests of the cancer screening and cancer care plugin (`qof_warehouse.synthetic.care.cancer_screening`).
 
 A small clean extract is generated from the project's cluster seed and read back; coverage,
 exclusions, invitations and review delays are recomputed from the written files (codes mapped
@@ -17,7 +17,7 @@ import pyarrow.csv as pa_csv
 import pytest
 from cluster_seed import cluster_seed_frame
 
-from qof_warehouse.generator import GeneratorConfig, generate_extract
+from qof_warehouse.synthetic.generator import GeneratorConfig, generate_extract
 
 ACH = pd.Timestamp(date(2024, 3, 31))
 # Excluded lower bound of each programme's look-back window at the achievement date.

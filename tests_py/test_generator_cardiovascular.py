@@ -1,4 +1,4 @@
-"""Tests of the cardiovascular care-history plugin (`qof_warehouse.generator_care.cardiovascular`).
+"""Tests of the cardiovascular care-history plugin (`qof_warehouse.synthetic.care.cardiovascular`).
 
 A small extract is generated from the project's cluster seed and read back: every check
 recomputes from the written files (codes mapped to clusters through the seed), so the plugin is
@@ -17,7 +17,7 @@ import pyarrow.csv as pa_csv
 import pytest
 from cluster_seed import cluster_seed_frame
 
-from qof_warehouse.generator import GeneratorConfig, generate_extract
+from qof_warehouse.synthetic.generator import GeneratorConfig, generate_extract
 
 ACH = pd.Timestamp(date(2024, 3, 31))
 WINDOW_12 = pd.Timestamp(date(2023, 3, 31))  # excluded lower bound of the 12-month window

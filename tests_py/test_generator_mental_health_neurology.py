@@ -1,5 +1,5 @@
 """Care histories of the mental health / neurology / osteoporosis plugin
-(`qof_warehouse.generator_care.mental_health_neurology`), checked from the written files."""
+(`qof_warehouse.synthetic.care.mental_health_neurology`), checked from the written files."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from cluster_seed import cluster_seed_frame
 
-from qof_warehouse.generator import GeneratorConfig, generate_extract
+from qof_warehouse.synthetic.generator import GeneratorConfig, generate_extract
 
 ACH = pd.Timestamp(date(2024, 3, 31))
 WINDOW_START = pd.Timestamp(date(2023, 4, 1))  # first day of the 12 months up to PPED

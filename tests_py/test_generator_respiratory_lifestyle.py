@@ -1,5 +1,5 @@
 """Tests of the respiratory and lifestyle care histories of the synthetic generator
-(`qof_warehouse.generator_care.respiratory_lifestyle`): asthma, COPD, smoking, obesity,
+(`qof_warehouse.synthetic.care.respiratory_lifestyle`): asthma, COPD, smoking, obesity,
 non-diabetic hyperglycaemia and vaccinations.
 
 The checks read the written files back and join them to the cluster seed, so they test what
@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from cluster_seed import cluster_seed_frame
 
-from qof_warehouse.generator import GeneratorConfig, generate_extract
+from qof_warehouse.synthetic.generator import GeneratorConfig, generate_extract
 
 ACH = pd.Timestamp(date(2024, 3, 31))
 WINDOW_START = pd.Timestamp(date(2023, 4, 1))  # first day of the 12 months up to PPED

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qof_warehouse.generator_common import (
+from qof_warehouse.synthetic.common import (
     BEFORE_ALL,
     DAYS_PER_YEAR,
     NEVER,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from qof_warehouse.generator_common import (
+from qof_warehouse.synthetic.common import (
     DAYS_PER_YEAR,
     NEVER,
     SEX_CODES,
@@ -22,7 +22,7 @@ from qof_warehouse.generator_common import (
     child_rng,
     interpolate_curve,
 )
-from qof_warehouse.generator_population import Population, Practices
+from qof_warehouse.synthetic.population import Population, Practices
 
 PREVALENCE_CAP = 0.9  # no age group is ever certain to have a condition
 REPEAT_CODE_SHARE = 0.2  # diagnoses coded again later (e.g. at a review)

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from qof_warehouse.generator_conditions import ConditionState
-    from qof_warehouse.generator_monitoring import Context
+    from qof_warehouse.synthetic.conditions import ConditionState
+    from qof_warehouse.synthetic.histories import Context
 
 
 def _plugins() -> list[ModuleType]:

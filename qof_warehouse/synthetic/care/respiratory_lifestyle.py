@@ -36,15 +36,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from qof_warehouse.generator_common import (
+from qof_warehouse.synthetic.common import (
     DAYS_PER_YEAR,
     NEVER,
     UNIT_KG_M2,
     to_day,
     uniform_days,
 )
-from qof_warehouse.generator_monitoring import (
+from qof_warehouse.synthetic.histories import (
     CareOutcome,
+    Context,
     Readings,
     add_exception_codes,
     add_invitations,
@@ -53,8 +54,7 @@ from qof_warehouse.generator_monitoring import (
 )
 
 if TYPE_CHECKING:
-    from qof_warehouse.generator_conditions import ConditionState
-    from qof_warehouse.generator_monitoring import Context
+    from qof_warehouse.synthetic.conditions import ConditionState
 
 AREA = "respiratory_lifestyle"
 COPD_SPIROMETRY_RULE_START = to_day(date(2023, 4, 1))  # COPD015: later diagnoses need spirometry

@@ -11,7 +11,7 @@ simply left out, and appear once the clusters are added.
 
 Usage::
 
-    from qof_warehouse.generator import GeneratorConfig, generate_extract
+    from qof_warehouse.synthetic.generator import GeneratorConfig, generate_extract
     counts = generate_extract(Path("data/synthetic"), GeneratorConfig(n_patients=50_000))
 """
 
@@ -29,7 +29,7 @@ import pyarrow as pa
 
 from qof_warehouse import PROJECT_ROOT
 from qof_warehouse.codelists import cluster_rows
-from qof_warehouse.generator_common import (
+from qof_warehouse.synthetic.common import (
     SEX_CODES,
     Calendar,
     ClusterCodes,
@@ -39,22 +39,18 @@ from qof_warehouse.generator_common import (
     child_rng,
     from_day,
 )
-from qof_warehouse.generator_conditions import ConditionState, assign_conditions
-from qof_warehouse.generator_dirty import DirtySource, inject_dirty, split_by_default_policy
-from qof_warehouse.generator_monitoring import (
-    Context,
-    MedicationColumns,
-    add_care_histories,
-    build_medications,
-)
-from qof_warehouse.generator_population import (
+from qof_warehouse.synthetic.conditions import ConditionState, assign_conditions
+from qof_warehouse.synthetic.dirty import DirtySource, inject_dirty, split_by_default_policy
+from qof_warehouse.synthetic.histories import Context
+from qof_warehouse.synthetic.monitoring import MedicationColumns, add_care_histories, build_medications
+from qof_warehouse.synthetic.population import (
     ICBS,
     Population,
     Practices,
     build_population,
     build_practices,
 )
-from qof_warehouse.generator_tables import (
+from qof_warehouse.synthetic.tables import (
     PATIENT_ID_WIDTH,
     TABLE_COLUMNS,
     DirtyRows,
@@ -73,6 +69,9 @@ from qof_warehouse.generator_tables import (
 FILE_FORMATS = ("csv", "parquet")
 QI_INDICATORS = ("QI013", "QI014", "QI016", "QI017", "QI018", "QI019")
 MANIFEST_VERSION = 1
+# The generator's name in every manifest; a fixed name, not this module's path, so that the
+# same config still gives the same bytes wherever the module lives.
+GENERATOR_NAME = "qof_warehouse.generator"
 
 
 @dataclass(frozen=True)
@@ -237,7 +236,7 @@ def _write_manifest(
             classes[cls] = classes.get(cls, 0) + n
     quarantined_tables, alerted_tables = split_by_default_policy(dirty_tables)
     manifest = {
-        "generator": "qof_warehouse.generator",
+        "generator": GENERATOR_NAME,
         "manifest_version": MANIFEST_VERSION,
         "config": _config_json(config),
         "cluster_seed_sha256": _seed_digest(Path(config.cluster_seed_path)),

@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from qof_warehouse.generator_common import REGISTRATION_TYPES, UNITS, EventColumns
+from qof_warehouse.synthetic.common import REGISTRATION_TYPES, UNITS, EventColumns
 
 CHUNK_ROWS = 1_000_000
 

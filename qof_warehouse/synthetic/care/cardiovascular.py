@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qof_warehouse.generator_common import DAYS_PER_YEAR, NEVER, uniform_days
-from qof_warehouse.generator_conditions import ConditionState
-from qof_warehouse.generator_monitoring import (
+from qof_warehouse.synthetic.common import DAYS_PER_YEAR, NEVER, uniform_days
+from qof_warehouse.synthetic.conditions import ConditionState
+from qof_warehouse.synthetic.histories import (
     CareOutcome,
     Context,
     add_exception_codes,

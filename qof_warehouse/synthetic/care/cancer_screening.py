@@ -22,11 +22,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from qof_warehouse.generator_common import DAYS_PER_YEAR, SEX_CODES, interpolate_curve, to_day, uniform_days
+from qof_warehouse.synthetic.common import DAYS_PER_YEAR, SEX_CODES, interpolate_curve, to_day, uniform_days
 
 if TYPE_CHECKING:
-    from qof_warehouse.generator_conditions import ConditionState
-    from qof_warehouse.generator_monitoring import Context
+    from qof_warehouse.synthetic.conditions import ConditionState
+    from qof_warehouse.synthetic.histories import Context
 
 FEMALE = SEX_CODES.index("F")
 YEAR = int(round(DAYS_PER_YEAR))

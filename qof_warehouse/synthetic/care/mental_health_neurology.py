@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from qof_warehouse.generator_common import (
+from qof_warehouse.synthetic.common import (
     DAYS_PER_YEAR,
     NEVER,
     UNIT_KG_M2,
@@ -31,8 +31,9 @@ from qof_warehouse.generator_common import (
     to_day,
     uniform_days,
 )
-from qof_warehouse.generator_monitoring import (
+from qof_warehouse.synthetic.histories import (
     CareOutcome,
+    Context,
     add_exception_codes,
     add_invitations,
     latest_per_owner,
@@ -40,8 +41,7 @@ from qof_warehouse.generator_monitoring import (
 )
 
 if TYPE_CHECKING:
-    from qof_warehouse.generator_conditions import ConditionState
-    from qof_warehouse.generator_monitoring import Context
+    from qof_warehouse.synthetic.conditions import ConditionState
 
 AREA = "mental_health_neurology"
 DEP_REVIEW_DAYS = (10, 56)  # DEP004: reviewed not earlier than 10, not later than 56 days after

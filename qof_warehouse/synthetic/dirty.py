@@ -17,7 +17,7 @@ from datetime import date
 import numpy as np
 import pyarrow as pa
 
-from qof_warehouse.generator_common import (
+from qof_warehouse.synthetic.common import (
     NEVER,
     UNIT_KG_M2,
     UNIT_MMHG,
@@ -29,9 +29,9 @@ from qof_warehouse.generator_common import (
     to_day,
     uniform_days,
 )
-from qof_warehouse.generator_monitoring import MedicationColumns
-from qof_warehouse.generator_population import Population, unique_id_numbers
-from qof_warehouse.generator_tables import (
+from qof_warehouse.synthetic.monitoring import MedicationColumns
+from qof_warehouse.synthetic.population import Population, unique_id_numbers
+from qof_warehouse.synthetic.tables import (
     EVENT_ID_WIDTH,
     MEDICATION_ID_BASE,
     PATIENT_ID_WIDTH,
