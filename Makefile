@@ -10,6 +10,9 @@ EXTRACT_DIR ?= data/synthetic
 TEST_EXTRACT_DIR := target/test_extract
 TEST_DUCKDB := target/test_warehouse.duckdb
 TEST_OUTPUT := target/test_output
+# Patients per benchmark extract; BENCH_5M=1 adds 5,000,000 (needs far more disk and time).
+BENCH_SIZES ?= 100000 1000000
+BENCH_5M ?=
 
 .PHONY: install run generate build test lint pytest dbt-test bench docs clean
 
@@ -55,8 +58,9 @@ dbt-test: install
 
 test: lint pytest dbt-test
 
+# Scale benchmark: generate, floor scan, build, trajectory and report per size (docs/scale.md).
 bench: install
-	$(BIN)/python -m qof_warehouse.bench
+	$(BIN)/python -m qof_warehouse.bench --sizes $(BENCH_SIZES) $(if $(BENCH_5M),5000000)
 
 docs: install
 	QOF_EXTRACT_DIR=$(EXTRACT_DIR) QOF_DUCKDB=target/qof_warehouse.duckdb $(BIN)/dbt docs generate --profiles-dir . --static
