@@ -44,8 +44,9 @@ lint: install
 	$(BIN)/ruff format --check qof_warehouse tests_py
 	$(BIN)/sqlfluff lint models tests analyses --processes 2
 
+# Two workers, one test module each at a time (module fixtures build their warehouse once).
 pytest: install
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2 --dist loadfile
 
 # dbt build (all data and unit tests) on a small generated extract with dirty rows; the warehouse
 # and everything the build writes stay under target/, never in output/ or target/qof_warehouse.duckdb

@@ -11,6 +11,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hand_extract import write_hand_extract
+
+from qof_warehouse.dbt_runner import BuildSettings, run_dbt
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SHARED_ROOT = PROJECT_ROOT.parent / "shared"
@@ -75,3 +78,15 @@ def find_shared_path(relative: str) -> Path:
 def shared_path() -> Callable[[str], Path]:
     """Look up a file or directory under ../shared: `shared_path("data/codelists")`."""
     return find_shared_path
+
+
+@pytest.fixture(scope="session")
+def hand_build(tmp_path_factory: pytest.TempPathFactory) -> BuildSettings:
+    """The hand-worked extract (tests_py/hand_extract.py) built once with every data test by
+    real dbt, shared read-only by the modules that compare its figures with hand-worked ones."""
+    root = tmp_path_factory.mktemp("hand")
+    extract = write_hand_extract(root / "extract")
+    settings = BuildSettings(extract_dir=extract, duckdb_path=root / "hand.duckdb")
+    result = run_dbt(["build", "--exclude", "resource_type:unit_test"], settings, capture=True)
+    assert result.returncode == 0, result.stdout[-4000:]
+    return settings

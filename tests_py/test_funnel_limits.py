@@ -13,7 +13,6 @@ from fractions import Fraction
 
 import duckdb
 import pytest
-from hand_extract import write_hand_extract
 
 from qof_warehouse.dbt_runner import BuildSettings, run_dbt
 
@@ -112,12 +111,8 @@ def test_reference_values_hand_worked() -> None:
 
 
 @pytest.fixture(scope="module")
-def hand_warehouse(tmp_path_factory: pytest.TempPathFactory) -> BuildSettings:
-    root = tmp_path_factory.mktemp("funnel")
-    settings = BuildSettings(extract_dir=write_hand_extract(root / "extract"), duckdb_path=root / "wh.duckdb")
-    result = run_dbt(["build", "--exclude", "resource_type:unit_test"], settings, capture=True)
-    assert result.returncode == 0, result.stdout[-4000:]
-    return settings
+def hand_warehouse(hand_build: BuildSettings) -> BuildSettings:
+    return hand_build
 
 
 # The indicators whose every patient the hand extract was written for (tests_py/hand_extract.py).

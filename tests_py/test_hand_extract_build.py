@@ -6,20 +6,15 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from hand_extract import EXPECTED, EXPECTED_PCA_REASONS, write_hand_extract
+from hand_extract import EXPECTED, EXPECTED_PCA_REASONS
 
-from qof_warehouse.dbt_runner import BuildSettings, run_dbt
+from qof_warehouse.dbt_runner import BuildSettings
 from qof_warehouse.exports import write_cqrs_csv
 
 
 @pytest.fixture(scope="module")
-def hand_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("hand")
-    extract = write_hand_extract(root / "extract")
-    settings = BuildSettings(extract_dir=extract, duckdb_path=root / "hand.duckdb")
-    result = run_dbt(["build", "--exclude", "resource_type:unit_test"], settings, capture=True)
-    assert result.returncode == 0, result.stdout[-4000:]
-    return settings.duckdb_path
+def hand_warehouse(hand_build: BuildSettings) -> Path:
+    return hand_build.duckdb_path
 
 
 @pytest.mark.parametrize(("practice", "indicator"), sorted(EXPECTED))

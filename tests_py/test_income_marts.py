@@ -12,9 +12,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from hand_extract import write_hand_extract
 
-from qof_warehouse.dbt_runner import PROJECT_ROOT, BuildSettings, run_dbt
+from qof_warehouse.dbt_runner import PROJECT_ROOT, BuildSettings
 from qof_warehouse.summary import collect_summary, format_summary
 
 SEEDS = PROJECT_ROOT / "seeds" / "reference"
@@ -58,12 +57,8 @@ def provisional_figures_2023_24() -> tuple[set[str], set[str]]:
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("income")
-    settings = BuildSettings(extract_dir=write_hand_extract(root / "extract"), duckdb_path=root / "wh.duckdb")
-    result = run_dbt(["build", "--exclude", "resource_type:unit_test"], settings, capture=True)
-    assert result.returncode == 0, result.stdout[-4000:]
-    return settings.duckdb_path
+def warehouse(hand_build: BuildSettings) -> Path:
+    return hand_build.duckdb_path
 
 
 def fetch(warehouse: Path, query: str, parameters: list[object] | None = None) -> list[tuple[object, ...]]:

@@ -42,6 +42,23 @@ registration_spans as (
 
 ),
 
+-- One lookup per patient (their record and registration span), so every row is joined to
+-- patients once.
+patient_lookup as (
+
+    select
+        patients.patient_id,
+        patients.date_of_birth,
+        patients.date_of_death,
+        patients.quarantine_reason,
+        registration_spans.has_open_registration,
+        registration_spans.last_end_date
+    from patients
+    left join registration_spans
+        on patients.patient_id = registration_spans.patient_id
+
+),
+
 plausible_ranges as (
 
     {{ code_plausible_ranges('snomed') }}
@@ -102,14 +119,16 @@ typed as (
 
 ),
 
--- Event ids found on more than one row: the only rows that need ranking (a few passes over
--- all rows in total, never a sort of every row by event id).
+-- Hashes of the event ids found on more than one row: the only rows that need ranking (a few
+-- passes over all rows in total, never a sort of every row by event id). Grouping on the hash
+-- is one integer column; a hash collision only sends a unique id to be ranked alone, where it
+-- ranks first, as it would have anyway.
 repeated_event_ids as (
 
-    select event_id
+    select hash(event_id) as event_id_hash
     from typed
     where event_id is not null
-    group by event_id
+    group by hash(event_id)
     having count(*) > 1
 
 ),
@@ -123,7 +142,7 @@ single_id_rows as (
         true as is_copy_of_kept_row
     from typed
     -- a blank event id is never counted as repeated: blank_identifier reports it
-    where event_id is null or event_id not in (select repeated_event_ids.event_id from repeated_event_ids)
+    where event_id is null or hash(event_id) not in (select repeated_event_ids.event_id_hash from repeated_event_ids)
 
 ),
 
@@ -133,7 +152,7 @@ repeated_id_rows as (
         *,
         to_json(struct_pack(patient_id, event_date, snomed_code, value_text, unit, practice_code)) as content
     from typed
-    where event_id in (select repeated_event_ids.event_id from repeated_event_ids)
+    where hash(event_id) in (select repeated_event_ids.event_id_hash from repeated_event_ids)
 
 ),
 
@@ -185,8 +204,8 @@ row_checked as (
             when events.event_date < patients.date_of_birth then 'event_before_birth'
             when events.event_date > patients.date_of_death then 'event_after_death'
             when
-                not registration_spans.has_open_registration
-                and events.event_date > registration_spans.last_end_date
+                not patients.has_open_registration
+                and events.event_date > patients.last_end_date
                 then 'event_after_deregistration'
             when
                 {{ implausible_values_quarantined() }}
@@ -200,12 +219,10 @@ row_checked as (
             false
         ) as is_value_out_of_range
     from ranked as events
-    left join patients
+    left join patient_lookup as patients
         on events.patient_id = patients.patient_id
     left join practices
         on events.practice_code = practices.practice_code
-    left join registration_spans
-        on events.patient_id = registration_spans.patient_id
     left join plausible_ranges
         on events.snomed_code = plausible_ranges.code
 
@@ -225,17 +242,14 @@ staged_rows as (
 
 ),
 
--- Content (patient, date, code, value) found on more than one staged row: the only rows
--- that need ranking for near duplicates.
+-- Hashes of the content (patient, date, code, value) found on more than one staged row: the
+-- only rows that need ranking for near duplicates. They are ranked within their real content,
+-- so a hash collision only brings a unique row to be ranked first on its own.
 repeated_contents as (
 
-    select
-        patient_id,
-        event_date,
-        snomed_code,
-        value_text
+    select hash(patient_id, event_date, snomed_code, value_text) as content_hash
     from staged_rows
-    group by patient_id, event_date, snomed_code, value_text
+    group by hash(patient_id, event_date, snomed_code, value_text)
     having count(*) > 1
 
 ),
@@ -243,19 +257,15 @@ repeated_contents as (
 repeated_content_ranked as (
 
     select
-        staged_rows.event_id,
+        event_id,
         row_number() over (
-            partition by
-                staged_rows.patient_id, staged_rows.event_date, staged_rows.snomed_code, staged_rows.value_text
-            order by staged_rows.event_id
+            partition by patient_id, event_date, snomed_code, value_text
+            order by event_id
         ) as content_rank
     from staged_rows
-    inner join repeated_contents
-        on
-            staged_rows.patient_id = repeated_contents.patient_id
-            and staged_rows.event_date = repeated_contents.event_date
-            and staged_rows.snomed_code = repeated_contents.snomed_code
-            and staged_rows.value_text is not distinct from repeated_contents.value_text
+    where
+        hash(patient_id, event_date, snomed_code, value_text)
+        in (select repeated_contents.content_hash from repeated_contents)
 
 ),
 
@@ -337,25 +347,24 @@ checked as (
         case
             when coalesce(row_checked.row_reason, 'implausible_value') != 'implausible_value' then null
             when row_checked.is_value_out_of_range then 'implausible_value'
-            when inverted_pair_events.event_id is not null then 'systolic_below_diastolic'
+            when row_checked.event_id in (select inverted_pair_events.event_id from inverted_pair_events)
+                then 'systolic_below_diastolic'
         end as value_plausibility_check,
         coalesce(
             row_checked.row_reason,
             case
-                when near_duplicate_events.event_id is not null then 'near_duplicate_event'
+                when row_checked.event_id in (select near_duplicate_events.event_id from near_duplicate_events)
+                    then 'near_duplicate_event'
                 when
                     {{ implausible_values_quarantined() }}
-                    and inverted_pair_events.event_id is not null
+                    and row_checked.event_id in (select inverted_pair_events.event_id from inverted_pair_events)
                     then 'systolic_below_diastolic'
             end
         ) as quarantine_reason
+    -- near_duplicate_events and inverted_pair_events hold only rows without a row_reason, and
+    -- coalesce keeps the row_reason first; membership tests build their hash tables on those
+    -- few rows, never on every event.
     from row_checked
-    -- near_duplicate_events and inverted_pair_events hold only rows without a row_reason, one
-    -- per event_id, and coalesce keeps the row_reason first: plain equi-joins (fast hash joins).
-    left join near_duplicate_events
-        on row_checked.event_id = near_duplicate_events.event_id
-    left join inverted_pair_events
-        on row_checked.event_id = inverted_pair_events.event_id
 
 )
 

@@ -40,6 +40,23 @@ registration_spans as (
 
 ),
 
+-- One lookup per patient (their record and registration span), so every row is joined to
+-- patients once.
+patient_lookup as (
+
+    select
+        patients.patient_id,
+        patients.date_of_birth,
+        patients.date_of_death,
+        patients.quarantine_reason,
+        registration_spans.has_open_registration,
+        registration_spans.last_end_date
+    from patients
+    left join registration_spans
+        on patients.patient_id = registration_spans.patient_id
+
+),
+
 typed as (
 
     select
@@ -57,14 +74,16 @@ typed as (
 
 ),
 
--- Event ids found on more than one row: the only rows that need ranking (a few passes over
--- all rows in total, never a sort of every row by event id).
+-- Hashes of the event ids found on more than one row: the only rows that need ranking (a few
+-- passes over all rows in total, never a sort of every row by event id). Grouping on the hash
+-- is one integer column; a hash collision only sends a unique id to be ranked alone, where it
+-- ranks first, as it would have anyway.
 repeated_event_ids as (
 
-    select event_id
+    select hash(event_id) as event_id_hash
     from typed
     where event_id is not null
-    group by event_id
+    group by hash(event_id)
     having count(*) > 1
 
 ),
@@ -78,7 +97,7 @@ single_id_rows as (
         true as is_copy_of_kept_row
     from typed
     -- a blank event id is never counted as repeated: blank_identifier reports it
-    where event_id is null or event_id not in (select repeated_event_ids.event_id from repeated_event_ids)
+    where event_id is null or hash(event_id) not in (select repeated_event_ids.event_id_hash from repeated_event_ids)
 
 ),
 
@@ -88,7 +107,7 @@ repeated_id_rows as (
         *,
         to_json(struct_pack(patient_id, issue_date, dmd_code, quantity_text, practice_code)) as content
     from typed
-    where event_id in (select repeated_event_ids.event_id from repeated_event_ids)
+    where hash(event_id) in (select repeated_event_ids.event_id_hash from repeated_event_ids)
 
 ),
 
@@ -143,19 +162,17 @@ row_checked as (
             when medications.issue_date < patients.date_of_birth then 'event_before_birth'
             when medications.issue_date > patients.date_of_death then 'event_after_death'
             when
-                not registration_spans.has_open_registration
-                and medications.issue_date > registration_spans.last_end_date
+                not patients.has_open_registration
+                and medications.issue_date > patients.last_end_date
                 then 'event_after_deregistration'
             when {{ implausible_values_quarantined() }} and medications.quantity <= 0 then 'implausible_value'
         end as row_reason,
         coalesce(medications.quantity <= 0, false) as is_value_out_of_range
     from ranked as medications
-    left join patients
+    left join patient_lookup as patients
         on medications.patient_id = patients.patient_id
     left join practices
         on medications.practice_code = practices.practice_code
-    left join registration_spans
-        on medications.patient_id = registration_spans.patient_id
 
 ),
 
@@ -172,17 +189,14 @@ staged_rows as (
 
 ),
 
--- Content (patient, date, code, quantity) found on more than one staged row: the only rows
--- that need ranking for near duplicates.
+-- Hashes of the content (patient, date, code, quantity) found on more than one staged row:
+-- the only rows that need ranking for near duplicates. They are ranked within their real
+-- content, so a hash collision only brings a unique row to be ranked first on its own.
 repeated_contents as (
 
-    select
-        patient_id,
-        issue_date,
-        dmd_code,
-        quantity_text
+    select hash(patient_id, issue_date, dmd_code, quantity_text) as content_hash
     from staged_rows
-    group by patient_id, issue_date, dmd_code, quantity_text
+    group by hash(patient_id, issue_date, dmd_code, quantity_text)
     having count(*) > 1
 
 ),
@@ -190,18 +204,15 @@ repeated_contents as (
 repeated_content_ranked as (
 
     select
-        staged_rows.event_id,
+        event_id,
         row_number() over (
-            partition by staged_rows.patient_id, staged_rows.issue_date, staged_rows.dmd_code, staged_rows.quantity_text
-            order by staged_rows.event_id
+            partition by patient_id, issue_date, dmd_code, quantity_text
+            order by event_id
         ) as content_rank
     from staged_rows
-    inner join repeated_contents
-        on
-            staged_rows.patient_id = repeated_contents.patient_id
-            and staged_rows.issue_date = repeated_contents.issue_date
-            and staged_rows.dmd_code = repeated_contents.dmd_code
-            and staged_rows.quantity_text is not distinct from repeated_contents.quantity_text
+    where
+        hash(patient_id, issue_date, dmd_code, quantity_text)
+        in (select repeated_contents.content_hash from repeated_contents)
 
 ),
 
@@ -235,13 +246,14 @@ checked as (
         end as value_plausibility_check,
         coalesce(
             row_checked.row_reason,
-            case when near_duplicate_events.event_id is not null then 'near_duplicate_event' end
+            case
+                when row_checked.event_id in (select near_duplicate_events.event_id from near_duplicate_events)
+                    then 'near_duplicate_event'
+            end
         ) as quarantine_reason
+    -- near_duplicate_events holds only rows without a row_reason, and coalesce keeps the
+    -- row_reason first; the membership test builds its hash table on those few rows.
     from row_checked
-    -- near_duplicate_events holds only rows without a row_reason, one per event_id, and
-    -- coalesce keeps the row_reason first: a plain equi-join (a fast hash join).
-    left join near_duplicate_events
-        on row_checked.event_id = near_duplicate_events.event_id
 
 )
 
