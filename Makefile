@@ -52,6 +52,7 @@ pytest: install
 # and everything the build writes stay under target/, never in output/ or target/qof_warehouse.duckdb
 # (tests_py/test_cli_paths.py checks).
 dbt-test: install
+	rm -rf $(TEST_OUTPUT)
 	$(BIN)/qof generate --out $(TEST_EXTRACT_DIR) --patients 4000 --practices 6 --pcns 2 --icbs 2 --seed 7
 	$(BIN)/qof build --extract-dir $(TEST_EXTRACT_DIR) --duckdb $(TEST_DUCKDB) \
 		--alerts-dir $(TEST_OUTPUT)/data_quality --worklists-dir $(TEST_OUTPUT)/worklists \

@@ -118,11 +118,12 @@ def _check(args: argparse.Namespace) -> int:
 
 def _publish_reports(duckdb_path: Path, alerts_dir: Path) -> int:
     """Write every practice's alert and the PCN/ICB summaries, then run the GX checkpoint."""
-    from qof_warehouse.gx_checks import run_checkpoint
+    from qof_warehouse.gx_checks import read_profile, run_checkpoint
 
+    previous = read_profile(alerts_dir / "great_expectations")
     with published_directory(alerts_dir) as folder:
         written = write_alerts(duckdb_path, folder)
-        outcome = run_checkpoint(duckdb_path, folder / "great_expectations")
+        outcome = run_checkpoint(duckdb_path, folder / "great_expectations", previous)
     print(
         f"alerts: {written.practices} practice folders ({written.alerts} findings), "
         f"{written.pcns} PCN and {written.icbs} ICB summaries in {alerts_dir}"
@@ -134,7 +135,8 @@ def _publish_reports(duckdb_path: Path, alerts_dir: Path) -> int:
         for failure in outcome.failed:
             print(f"  {failure}", file=sys.stderr)
         return EXIT_EXPECTATIONS_FAILED
-    print(f"Great Expectations: all {outcome.evaluated} expectations met; results in {results}")
+    compared = "drift checked against the last run" if outcome.compared_with_previous else "no run to compare"
+    print(f"Great Expectations: all {outcome.evaluated} expectations met ({compared}); results in {results}")
     return 0
 
 

@@ -29,7 +29,14 @@ from dq_extract import (
 
 from qof_warehouse import alerts
 from qof_warehouse.cli import main
-from qof_warehouse.gx_checks import SUITES, _context, validate_mart
+from qof_warehouse.gx_checks import (
+    PROFILE_FILE,
+    _context,
+    _coverage,
+    read_profile,
+    run_checkpoint,
+    validate_mart,
+)
 
 PRACTICES = ["A00001", "A00002", "A00003", UNDER_CODED_PRACTICE, HIGH_PCA_PRACTICE, SCENARIO_PRACTICE]
 HIGH_PCA_PATIENTS = {f"a00005_{number:02d}" for number in range(5)}
@@ -297,19 +304,64 @@ def test_extract_page_accounts_for_every_row(reports: Path) -> None:
 def test_great_expectations_results_are_stored(reports: Path) -> None:
     results = reports / "great_expectations"
     summary = json.loads((results / "checkpoint_summary.json").read_text())
-    assert summary["success"] is True and summary["evaluated"] > 20
-    assert {path.stem for path in results.glob("*.json")} == {*SUITES, "checkpoint_summary"}
+    assert summary["success"] is True and summary["evaluated"] >= 1
+    assert summary["compared_with_previous_run"] is False
+    assert {path.name for path in results.glob("*.json")} == {
+        "dq_practice_alerts.json",
+        "checkpoint_summary.json",
+        PROFILE_FILE,
+    }
+    profile = json.loads((results / PROFILE_FILE).read_text())
+    weights = profile["histograms"]["fct_practice_indicator_achievement.achievement"]["weights"]
+    assert len(weights) == 10 and abs(sum(weights) - 1) < 1e-9
 
 
-def test_great_expectations_catch_a_lost_row(warehouse: Path) -> None:
+def test_great_expectations_catch_a_practice_without_its_alert(warehouse: Path) -> None:
     with duckdb.connect(str(warehouse), read_only=True) as connection:
-        frame: pd.DataFrame = connection.execute("select * from dq_row_accounting").df()
-        expectations = SUITES["dq_row_accounting"](connection)
-    frame.loc[frame["table_name"] == "events", "rows_unaccounted"] = 1
-    outcome = validate_mart(_context(), "dq_row_accounting", frame, expectations)
+        frame: pd.DataFrame = connection.execute("select * from dq_practice_alerts").df()
+        expectations = _coverage(connection)["dq_practice_alerts"]
+    without_one = frame[frame["practice_code"] != frame["practice_code"].iloc[0]]
+    outcome = validate_mart(_context(), "dq_practice_alerts", without_one, expectations)
     assert outcome["success"] is False
-    failed = [item["expectation"] for item in outcome["expectations"] if not item["success"]]
-    assert failed == ["expect_column_values_to_be_between"]
+
+
+def test_a_rerun_of_the_same_warehouse_shows_no_drift(warehouse: Path, tmp_path: Path) -> None:
+    first = run_checkpoint(warehouse, tmp_path / "first")
+    assert first.success and not first.compared_with_previous
+    second = run_checkpoint(warehouse, tmp_path / "second", read_profile(tmp_path / "first"))
+    assert second.compared_with_previous
+    assert second.success, second.failed
+    # Row counts of three marts, two rate distributions and mean prevalence, besides coverage.
+    assert second.evaluated == first.evaluated + 6
+
+
+def test_drift_from_the_previous_run_is_caught(warehouse: Path, tmp_path: Path) -> None:
+    run_checkpoint(warehouse, tmp_path / "first")
+    previous = read_profile(tmp_path / "first")
+    assert previous is not None
+    # The previous run had twice the patient rows, every achievement in the top decile and a
+    # tenth more prevalence.
+    previous["row_counts"]["fct_patient_indicator"] *= 2
+    previous["histograms"]["fct_practice_indicator_achievement.achievement"]["weights"] = [0.0] * 9 + [1.0]
+    previous["means"]["fct_practice_prevalence.prevalence"] *= 1.1
+    outcome = run_checkpoint(warehouse, tmp_path / "second", previous)
+    assert not outcome.success
+    failed = sorted(failure.split(" observed")[0] for failure in outcome.failed)
+    assert failed == [
+        "fct_patient_indicator: expect_table_row_count_to_be_between ",
+        "fct_practice_indicator_achievement: expect_column_kl_divergence_to_be_less_than achievement",
+        "fct_practice_prevalence: expect_column_mean_to_be_between prevalence",
+    ]
+
+
+def test_a_run_at_another_achievement_date_is_not_compared(warehouse: Path, tmp_path: Path) -> None:
+    run_checkpoint(warehouse, tmp_path / "first")
+    previous = read_profile(tmp_path / "first")
+    assert previous is not None
+    previous["achievement_date"] = "1999-03-31"
+    previous["row_counts"]["fct_patient_indicator"] *= 2
+    outcome = run_checkpoint(warehouse, tmp_path / "second", previous)
+    assert outcome.success and not outcome.compared_with_previous
 
 
 def test_reports_are_replaced_whole_and_kept_when_writing_fails(
