@@ -48,7 +48,8 @@ def test_rules_index_exists() -> None:
 
 @pytest.mark.parametrize("code", sorted(_seed_column("qof_indicators.csv", "indicator_code")))
 def test_every_indicator_has_an_entry(code: str) -> None:
-    assert _named(code, _entry_lines()), f"{code} is in qof_indicators but has no heading or table row in docs/rules"
+    message = f"{code} is in qof_indicators but has no heading or table row in docs/rules"
+    assert _named(code, _entry_lines()), message
 
 
 def test_every_register_has_an_entry() -> None:
