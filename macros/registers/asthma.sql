@@ -1,6 +1,6 @@
 {#- AST register (AST005): aged 6 or over (qof_registers seed), latest asthma code not followed
     by an asthma resolved code, and an asthma drug (ASTTRT_COD, dm+d) issued in the preceding
-    12 months (qof_rules.md 4.2). -#}
+    12 months (docs/rules/asthma.md, register AST005). -#}
 {% macro register__asthma() %}
     {{ qof_register(
         'AST',

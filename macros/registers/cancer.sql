@@ -1,9 +1,10 @@
 {#- CAN register (CAN001): patients with a cancer diagnosis (CAN_COD) on or after 1 April 2003,
-    excluding non-melanotic skin cancer; no resolved code and no age limit (qof_rules.md 4.2,
-    screening_and_data.md A4). A code that is also in NMSC_COD (basal or squamous cell carcinoma
-    of the skin) never counts, whichever cluster file it comes from. `diagnosis_date` is the
-    first qualifying diagnosis; `latest_diagnosis_date` the most recent one (the most recent
-    episode of cancer, read by CAN004 and CAN005). Same output columns as qof_register. -#}
+    excluding non-melanotic skin cancer; no resolved code and no age limit
+    (docs/rules/cancer.md, register CAN001). A code that is also in NMSC_COD (basal or squamous
+    cell carcinoma of the skin) never counts, whichever cluster file it comes from.
+    `diagnosis_date` is the first qualifying diagnosis; `latest_diagnosis_date` the most recent
+    one (the most recent episode of cancer, read by CAN004 and CAN005). Same output columns as
+    qof_register. -#}
 {% macro register__cancer() %}
 
     with

@@ -1,6 +1,6 @@
-{#- COPD register (COPD015, 2023 rewrite; qof_rules.md 4.2): latest COPD code not followed by a
-    COPD resolved code, no age limit. The diagnosis date of the current episode (the earliest
-    unresolved COPD code) decides which rule applies:
+{#- COPD register (COPD015, 2023 rewrite; docs/rules/copd.md, register COPD015): latest COPD
+    code not followed by a COPD resolved code, no age limit. The diagnosis date of the current
+    episode (the earliest unresolved COPD code) decides which rule applies:
       - before 1 April 2023 (`spirometry_rule_start`): on the register as before;
       - on or after it: only with post-bronchodilator spirometry confirmation, an FEV1/FVC
         ratio below the COPD015 target (0.7) - a FEV1FVCL70_COD code, or a FEV1FVC_COD value

@@ -1,7 +1,8 @@
 {#- DEP register (the DEP004 population): aged 18 or over (qof_registers seed) with a
     depression code on or after 1 April 2006 whose latest code is not followed by a depression
-    resolved code (qof_rules.md 4.2; the 2006 start as NHS Digital's depression prevalence). The
-    diagnosis date of the current episode drives DEP004 ("new diagnosis"). -#}
+    resolved code (docs/rules/depression.md, register DEP; the 2006 start as NHS Digital's
+    depression prevalence). The diagnosis date of the current episode drives DEP004 ("new
+    diagnosis"). -#}
 {% macro register__depression() %}
     {{ qof_register(
         'DEP',

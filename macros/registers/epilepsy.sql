@@ -1,5 +1,6 @@
 {#- EP register (EP001): aged 18 or over (qof_registers seed) with unresolved epilepsy and an
-    anti-epileptic drug issued in the preceding 6 months (qof_rules.md 4.2 [R]). -#}
+    anti-epileptic drug issued in the preceding 6 months (docs/rules/epilepsy.md, register
+    EP001; an assumption). -#}
 {% macro register__epilepsy() %}
     {{ qof_register(
         'EP',

@@ -1,8 +1,9 @@
 {#-
     MH register (MH001): patients with a schizophrenia, bipolar affective disorder or other
     psychosis code (MH_COD), or who were issued lithium (LIT_COD) in the preceding 6 months
-    (qof_rules.md 4.2 [R]); no age limit. Remission (MHREM_COD after the latest psychosis code)
-    follows the `mh_remission_policy` var (docs/assumptions.md OA2):
+    (docs/rules/mental_health.md, register MH001; an assumption); no age limit. Remission
+    (MHREM_COD after the latest psychosis code) follows the `mh_remission_policy` var
+    (docs/assumptions.md OA2):
       indicator_exclusion (default): the patient stays on the register and the MH indicators
         reject them (MHREM_DAT, an exclusion in the NHS Digital 2023/24 PCA reference);
       off_register: remission removes the patient unless lithium was issued in the 6 months.

@@ -1,7 +1,7 @@
-{#- NDH register (NDH002 population; qof_rules.md 4.2): aged 18 or over (qof_registers seed)
-    with a non-diabetic hyperglycaemia code (NDH_COD, impaired glucose tolerance IGT_COD or
-    pre-diabetes PRD_COD) and not on the diabetes register (int_registers__diabetes). No NDH
-    resolved cluster exists. -#}
+{#- NDH register (NDH002 population; docs/rules/non_diabetic_hyperglycaemia.md, register NDH):
+    aged 18 or over (qof_registers seed) with a non-diabetic hyperglycaemia code (NDH_COD,
+    impaired glucose tolerance IGT_COD or pre-diabetes PRD_COD) and not on the diabetes register
+    (int_registers__diabetes). No NDH resolved cluster exists. -#}
 {% macro register__non_diabetic_hyperglycaemia() %}
 
     with

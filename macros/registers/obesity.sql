@@ -1,10 +1,11 @@
-{#- OB register (OB003; qof_rules.md 4.2): aged 18 or over (qof_registers seed) whose latest
-    BMI in the preceding 12 months is at or above the OB003 target (30). The latest BMI is the
-    latest date with a BMI value (BMIVAL_COD) or a "BMI 30+" code (BMI30_COD) in the window;
-    several values on that date: the lowest (as for HbA1c, docs/assumptions.md A5); a BMI30_COD
-    code counts as 30 or more when no value shares its date. The ethnicity-specific lower
-    cut-off is not applied: the extract has no ethnicity (docs/assumptions.md). The columns
-    match qof_register: the latest BMI date stands in for the diagnosis dates. -#}
+{#- OB register (OB003; docs/rules/obesity.md, register OB003): aged 18 or over (qof_registers
+    seed) whose latest BMI in the preceding 12 months is at or above the OB003 target (30). The
+    latest BMI is the latest date with a BMI value (BMIVAL_COD) or a "BMI 30+" code (BMI30_COD)
+    in the window; several values on that date: the lowest (as for HbA1c, docs/assumptions.md
+    A5); a BMI30_COD code counts as 30 or more when no value shares its date. The
+    ethnicity-specific lower cut-off is not applied: the extract has no ethnicity
+    (docs/assumptions.md). The columns match qof_register: the latest BMI date stands in for the
+    diagnosis dates. -#}
 {% macro register__obesity() %}
 
     with

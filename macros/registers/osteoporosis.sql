@@ -4,9 +4,10 @@
         (FF_COD) on or after 1 April 2012 and osteoporosis (OSTEO_COD) confirmed on DXA: a DXA
         scan code (DXA_COD) or a DXA T-score (DXA2_COD) at or below the `dxa_t_score_max`
         target (-2.5); or
-    (2) at or over that age with a fragility fracture on or after 1 April 2014
-    (QOF OST004 register wording; details qof_rules.md 4.2 [R]). The deciding code is the latest
-    qualifying fracture; diagnosis_date is the first qualifying fracture.
+    (2) at or over that age with a fragility fracture on or after 1 April 2014 (QOF OST004
+    register wording; details docs/rules/osteoporosis.md, register OST004; an assumption). The
+    deciding code is the latest qualifying fracture; diagnosis_date is the first qualifying
+    fracture.
 -#}
 {% macro register__osteoporosis() %}
 
