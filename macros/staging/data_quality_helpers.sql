@@ -38,6 +38,23 @@
     group by patient_id
 {% endmacro %}
 
+{#- Per patient, one lookup row for the row checks of events and medications: the staged
+    patient's dates and quarantine reason with their registration span, so every extract row
+    is joined to patients once. -#}
+{% macro patient_lookup() %}
+    select
+        patients.patient_id,
+        patients.date_of_birth,
+        patients.date_of_death,
+        patients.quarantine_reason,
+        registration_spans.has_open_registration,
+        registration_spans.last_end_date
+    from {{ ref('base_gp_extract__patients') }} as patients
+    left join ({{ registration_spans() }}) as registration_spans
+        on patients.patient_id = registration_spans.patient_id
+    where patients.patient_id_rank = 1
+{% endmacro %}
+
 {#- The `implausible_value_policy` var: 'keep_and_alert' (the default) keeps a reading whose
     value fails a plausibility check (implausible_value, systolic_below_diastolic) in the QOF
     calculation, as the business rules select on the value as recorded, and reports it in

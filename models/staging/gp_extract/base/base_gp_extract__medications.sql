@@ -14,18 +14,6 @@ source as (
 
 ),
 
-patients as (
-
-    select
-        patient_id,
-        date_of_birth,
-        date_of_death,
-        quarantine_reason
-    from {{ ref('base_gp_extract__patients') }}
-    where patient_id_rank = 1
-
-),
-
 practices as (
 
     select practice_code
@@ -34,26 +22,11 @@ practices as (
 
 ),
 
-registration_spans as (
-
-    {{ registration_spans() }}
-
-),
-
 -- One lookup per patient (their record and registration span), so every row is joined to
 -- patients once.
 patient_lookup as (
 
-    select
-        patients.patient_id,
-        patients.date_of_birth,
-        patients.date_of_death,
-        patients.quarantine_reason,
-        registration_spans.has_open_registration,
-        registration_spans.last_end_date
-    from patients
-    left join registration_spans
-        on patients.patient_id = registration_spans.patient_id
+    {{ patient_lookup() }}
 
 ),
 
